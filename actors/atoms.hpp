@@ -1,0 +1,34 @@
+#pragma once
+
+// Every atom of the message graph. CAF 0.17 atoms hold at most 10 chars.
+
+#include <caf/atom.hpp>
+
+namespace adbatch::atom {
+
+// -- supervisor ---------------------------------------------------------------
+using spawn_child = caf::atom_constant<caf::atom("spawnchild")>;
+using child = caf::atom_constant<caf::atom("child")>;
+using restart = caf::atom_constant<caf::atom("restart")>;
+using shutdown = caf::atom_constant<caf::atom("shutdown")>;
+using status = caf::atom_constant<caf::atom("status")>;
+
+// -- generic ------------------------------------------------------------------
+using tick = caf::atom_constant<caf::atom("tick")>;
+using ping = caf::atom_constant<caf::atom("ping")>;
+
+// -- storage ------------------------------------------------------------------
+using enqueue = caf::atom_constant<caf::atom("enqueue")>;
+using claim = caf::atom_constant<caf::atom("claim")>;
+using complete = caf::atom_constant<caf::atom("complete")>;
+using fail = caf::atom_constant<caf::atom("fail")>;
+using skip = caf::atom_constant<caf::atom("skip")>;
+using cancel = caf::atom_constant<caf::atom("cancel")>;
+using requeue = caf::atom_constant<caf::atom("requeue")>;
+using prune = caf::atom_constant<caf::atom("prune")>;
+using stats = caf::atom_constant<caf::atom("stats")>;
+using get = caf::atom_constant<caf::atom("get")>;
+using exec_log = caf::atom_constant<caf::atom("execlog")>;
+using reconnect = caf::atom_constant<caf::atom("reconnect")>;
+
+} // namespace adbatch::atom

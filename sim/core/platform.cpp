@@ -1,0 +1,33 @@
+#include "sim/core/platform.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace adbatch::sim {
+
+bool header_less::operator()(std::string_view a, std::string_view b) const {
+  return std::lexicographical_compare(
+    a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+      return std::tolower(static_cast<unsigned char>(x))
+             < std::tolower(static_cast<unsigned char>(y));
+    });
+}
+
+std::string_view http_request::path() const {
+  std::string_view t{target};
+  return t.substr(0, t.find('?'));
+}
+
+std::string_view http_request::query() const {
+  std::string_view t{target};
+  auto pos = t.find('?');
+  return pos == std::string_view::npos ? std::string_view{} : t.substr(pos + 1);
+}
+
+std::optional<std::string> http_request::header(std::string_view name) const {
+  auto it = headers.find(std::string{name});
+  if (it == headers.end()) return std::nullopt;
+  return it->second;
+}
+
+} // namespace adbatch::sim
