@@ -1,0 +1,182 @@
+#pragma once
+
+// The storage interface of the durable request queue.
+//
+// Synchronous and thread-compatible: one backend instance per connection and
+// per thread (the storage actor owns a few, each on its own worker thread).
+// No CAF here; every call returns result<T> and never throws.
+//
+// Implementations: pg_backend (persistence/pg_backend.hpp, PostgreSQL, the
+// real thing) and memory_backend (actor unit tests).
+//
+// Org scope: calls taking an `org_id` only see and touch that org's rows
+// (PostgreSQL enforces this with row-level security). The other calls are
+// the worker's cross-org view.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "persistence/result.hpp"
+#include "persistence/types.hpp"
+
+namespace adbatch::persistence {
+
+/// Validates a request type for a platform before anything is stored.
+/// Returns an empty string when valid, otherwise the reason
+/// ("unknown request type 'x' for meta").
+using request_type_validator =
+  std::function<std::string(ad_platform, std::string_view request_type,
+                            std::string_view params_json)>;
+
+/// Exponential backoff for retries: base doubling per attempt, capped, with
+/// jitter that shortens the delay by up to `jitter` (a fraction in [0, 1)).
+struct backoff_policy {
+  std::chrono::milliseconds base{60'000};
+  std::chrono::milliseconds cap{900'000};
+  double jitter = 0.2;
+};
+
+/// Behaviour switches shared by every backend.
+struct backend_options {
+  /// A request identical to one COMPLETED less than this long ago returns that
+  /// row (deduplicated = true). Zero turns the completed-window rule off;
+  /// pending/processing rows always deduplicate.
+  std::chrono::seconds dedup_window{300};
+  /// Per-platform request-type check; empty = accept all.
+  request_type_validator validate_request_type;
+  /// Retry delays for fail(retryable).
+  backoff_policy backoff;
+  /// Source of jitter in [0, 1); empty = a thread-local PRNG. Tests pass a
+  /// constant for exact bounds.
+  std::function<double()> jitter_source;
+};
+
+/// The queue's storage operations.
+class backend {
+public:
+  virtual ~backend() = default;
+
+  // -- connection ------------------------------------------------------------
+
+  /// Checks the connection with a trivial round trip.
+  /// storage_unavailable when the server is gone.
+  virtual result<void> ping() = 0;
+
+  /// False once the connection is known to be broken (then reconnect).
+  virtual bool connected() const = 0;
+
+  // -- connections (platform accounts) ---------------------------------------
+
+  /// Registers an org's platform connection. conflict if the id exists.
+  virtual result<void> add_connection(const platform_connection& conn) = 0;
+
+  /// Enables or disables a connection (disabled ones reject new requests).
+  virtual result<void> set_connection_enabled(const std::string& org_id,
+                                              const std::string& connection_id,
+                                              bool enabled) = 0;
+
+  /// Cross-org lookup for workers. not_found if absent.
+  virtual result<platform_connection>
+  get_connection(const std::string& connection_id) = 0;
+
+  /// All connections of a platform (workers).
+  virtual result<std::vector<platform_connection>>
+  list_connections(ad_platform p) = 0;
+
+  // -- enqueue (org-scoped) ----------------------------------------------------
+
+  /// Validates and stores many requests with one commit. Answers one result
+  /// per input, in order. Invalid items get invalid_argument and store
+  /// nothing; the valid ones still commit. A storage failure fails every item.
+  virtual std::vector<result<enqueue_result>>
+  enqueue_batch(const std::vector<enqueue_request>& requests) = 0;
+
+  /// One request; same rules as enqueue_batch.
+  virtual result<enqueue_result> enqueue(const enqueue_request& request) {
+    return enqueue_batch({request}).front();
+  }
+
+  /// A request as its org sees it. not_found for another org's id.
+  virtual result<request_view> get_request(const std::string& org_id,
+                                           request_id id) = 0;
+
+  /// Cancels a pending request. not_found if absent (or another org's),
+  /// conflict if it is processing or already finished.
+  virtual result<void> cancel(const std::string& org_id, request_id id) = 0;
+
+  /// Cancels every pending request of a connection; answers how many.
+  virtual result<std::int64_t>
+  cancel_connection(const std::string& org_id, const std::string& connection_id,
+                    const std::string& reason) = 0;
+
+  /// Counters of one org, one entry per platform.
+  virtual result<std::vector<queue_stats>>
+  org_stats(const std::string& org_id) = 0;
+
+  // -- worker side (cross-org) ------------------------------------------------------
+
+  /// Claims up to `limit` due pending requests of a platform, most urgent
+  /// first (priority, then age), under a lease owned by `lease_owner`.
+  /// In the same transaction, expired leases go back to pending (or to
+  /// failed when their attempts are exhausted).
+  virtual result<claim_result> claim(ad_platform p, int limit,
+                                     std::chrono::milliseconds lease,
+                                     const std::string& lease_owner) = 0;
+
+  /// Stores a result. conflict when `lease_owner` no longer holds the row.
+  virtual result<void> complete(request_id id, const std::string& lease_owner,
+                                const std::string& result_json) = 0;
+
+  /// Completes many rows in one statement.
+  virtual result<batch_outcome>
+  complete_many(const std::vector<completion>& items,
+                const std::string& lease_owner) = 0;
+
+  /// Records a failure: retryable with attempts left -> pending after the
+  /// backoff, else terminal failed. conflict when the lease is lost.
+  virtual result<fail_outcome> fail(request_id id, const std::string& lease_owner,
+                                    const std::string& error,
+                                    const std::string& error_code,
+                                    bool retryable) = 0;
+
+  /// fail() for many rows in one transaction.
+  virtual result<batch_outcome> fail_many(const std::vector<failure>& items,
+                                          const std::string& lease_owner) = 0;
+
+  /// Marks a claimed request skipped (terminal) with a reason.
+  virtual result<void> skip(request_id id, const std::string& lease_owner,
+                            const std::string& reason) = 0;
+
+  /// Gives claimed requests back without using up an attempt (e.g. the
+  /// connection's rate budget is spent): pending again, not before
+  /// now + delay.
+  virtual result<batch_outcome> release(const std::vector<request_id>& ids,
+                                        const std::string& lease_owner,
+                                        std::chrono::milliseconds delay) = 0;
+
+  /// Failed requests of a platform back to pending with attempts reset.
+  virtual result<std::int64_t> requeue_failed(ad_platform p, int limit) = 0;
+
+  /// Deletes finished rows (completed, failed, cancelled, skipped) whose
+  /// completion is older than `retention`; answers how many.
+  virtual result<std::int64_t> prune(std::chrono::seconds retention) = 0;
+
+  /// Cross-org counters of one platform.
+  virtual result<queue_stats> stats(ad_platform p) = 0;
+
+  /// stats() for every platform.
+  virtual result<std::vector<queue_stats>> stats_all() = 0;
+
+  // -- execution log ---------------------------------------------------------------------
+
+  /// Appends a batch's execution record; answers its row id.
+  virtual result<std::int64_t> log_execution(const execution_log_row& row) = 0;
+
+  /// Aggregates a platform's log over the last `hours`.
+  virtual result<execution_summary> execution_log(ad_platform p, int hours) = 0;
+};
+
+} // namespace adbatch::persistence

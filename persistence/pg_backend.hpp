@@ -1,0 +1,88 @@
+#pragma once
+
+// The PostgreSQL backend: the only place (with pg_connection and
+// migrations) that talks libpq. One instance = one connection; use it from
+// one thread at a time.
+//
+// The login role (from the conninfo) must be a member of adbatch_app and
+// adbatch_worker (migrate() grants that to the role that runs it). Org-scoped
+// calls run as `SET LOCAL ROLE adbatch_app` with `adbatch.org_id` set, so
+// row-level security filters them; worker calls run as adbatch_worker.
+
+#include <memory>
+#include <string>
+
+#include "persistence/backend.hpp"
+
+namespace adbatch::persistence {
+
+class pg_connection;
+
+class pg_backend final : public backend {
+public:
+  /// Connects (does not migrate). storage_unavailable if the server cannot
+  /// be reached; the message never contains a password.
+  static result<std::unique_ptr<pg_backend>>
+  connect(const std::string& conninfo, backend_options options = {});
+
+  ~pg_backend() override;
+
+  /// The underlying connection (migrations, tests).
+  pg_connection& connection() { return *conn_; }
+
+  result<void> ping() override;
+  bool connected() const override;
+
+  result<void> add_connection(const platform_connection& conn) override;
+  result<void> set_connection_enabled(const std::string& org_id,
+                                      const std::string& connection_id,
+                                      bool enabled) override;
+  result<platform_connection>
+  get_connection(const std::string& connection_id) override;
+  result<std::vector<platform_connection>>
+  list_connections(ad_platform p) override;
+
+  std::vector<result<enqueue_result>>
+  enqueue_batch(const std::vector<enqueue_request>& requests) override;
+  result<request_view> get_request(const std::string& org_id,
+                                   request_id id) override;
+  result<void> cancel(const std::string& org_id, request_id id) override;
+  result<std::int64_t> cancel_connection(const std::string& org_id,
+                                         const std::string& connection_id,
+                                         const std::string& reason) override;
+  result<std::vector<queue_stats>> org_stats(const std::string& org_id) override;
+
+  result<claim_result> claim(ad_platform p, int limit,
+                             std::chrono::milliseconds lease,
+                             const std::string& lease_owner) override;
+  result<void> complete(request_id id, const std::string& lease_owner,
+                        const std::string& result_json) override;
+  result<batch_outcome> complete_many(const std::vector<completion>& items,
+                                      const std::string& lease_owner) override;
+  result<fail_outcome> fail(request_id id, const std::string& lease_owner,
+                            const std::string& error,
+                            const std::string& error_code,
+                            bool retryable) override;
+  result<batch_outcome> fail_many(const std::vector<failure>& items,
+                                  const std::string& lease_owner) override;
+  result<void> skip(request_id id, const std::string& lease_owner,
+                    const std::string& reason) override;
+  result<batch_outcome> release(const std::vector<request_id>& ids,
+                                const std::string& lease_owner,
+                                std::chrono::milliseconds delay) override;
+  result<std::int64_t> requeue_failed(ad_platform p, int limit) override;
+  result<std::int64_t> prune(std::chrono::seconds retention) override;
+  result<queue_stats> stats(ad_platform p) override;
+  result<std::vector<queue_stats>> stats_all() override;
+
+  result<std::int64_t> log_execution(const execution_log_row& row) override;
+  result<execution_summary> execution_log(ad_platform p, int hours) override;
+
+private:
+  pg_backend(std::unique_ptr<pg_connection> conn, backend_options options);
+
+  std::unique_ptr<pg_connection> conn_;
+  backend_options options_;
+};
+
+} // namespace adbatch::persistence

@@ -1,0 +1,241 @@
+#pragma once
+
+// Plain data exchanged with a persistence backend. No libpq, no CAF: the
+// storage actor, the in-memory backend and the tests all use these.
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace adbatch::persistence {
+
+using clock = std::chrono::system_clock;
+using time_point = clock::time_point;
+
+/// Queue row ids are a bigserial: monotonic, so `id` doubles as age order in
+/// the claim index (platform, priority, id), and 8 bytes keep indexes small.
+using request_id = std::int64_t;
+
+/// A claim's batch id (from a sequence); the execution-log row of that batch
+/// carries the same id, so requests and log rows join.
+using batch_id = std::int64_t;
+
+// -- platforms ---------------------------------------------------------------
+
+/// The ad platforms adbatch talks to. X is called `twitter` in storage.
+enum class ad_platform : std::uint8_t { meta, google, tiktok, linkedin, twitter, snapchat };
+
+/// Every platform, in declaration order.
+inline constexpr std::array<ad_platform, 6> all_platforms{
+  ad_platform::meta,     ad_platform::google,  ad_platform::tiktok,
+  ad_platform::linkedin, ad_platform::twitter, ad_platform::snapchat};
+
+/// "meta", "google", ...
+const char* to_string(ad_platform p);
+
+/// Parses the storage name ("meta"...); also accepts "x" for twitter.
+std::optional<ad_platform> parse_platform(std::string_view text);
+
+// -- request status ----------------------------------------------------------
+
+/// Life cycle of a queued request (see docs/storage.md for the transitions).
+enum class request_status : std::uint8_t {
+  pending,    ///< waiting (maybe not before next_attempt_at)
+  processing, ///< claimed by a worker holding a lease
+  completed,  ///< done; result stored
+  failed,     ///< terminal failure (permanent error or attempts exhausted)
+  cancelled,  ///< cancelled by the org or because its connection went away
+  skipped,    ///< deliberately not executed (e.g. unsupported); terminal
+};
+
+const char* to_string(request_status s);
+std::optional<request_status> parse_request_status(std::string_view text);
+
+/// True for completed, failed, cancelled and skipped.
+bool is_terminal(request_status s);
+
+// -- priorities ----------------------------------------------------------------
+
+/// Lowest number = most urgent. Valid range 1..10, default 5.
+inline constexpr int min_priority = 1;
+inline constexpr int max_priority = 10;
+inline constexpr int default_priority = 5;
+
+/// Parses a priority given as a number ("1".."10") or a name:
+/// critical 1, high 3, normal 5, low 7, bulk 9. nullopt if invalid.
+std::optional<int> parse_priority(std::string_view text);
+
+// -- enqueue -------------------------------------------------------------------
+
+/// One request to queue. org_id and connection_id are UUID strings.
+struct enqueue_request {
+  std::string org_id;
+  std::string platform;      ///< storage name; validated by the backend
+  std::string connection_id;
+  std::string request_type;  ///< e.g. "get_campaigns"; validated by the hook
+  std::string params = "{}"; ///< JSON text; must be an object
+  int priority = default_priority;
+  int max_attempts = 3;      ///< 1..100
+};
+
+/// What enqueue answers per request.
+struct enqueue_result {
+  request_id id = 0;
+  /// True when an identical request was already pending/processing (or
+  /// completed within the dedup window) and its id is returned instead.
+  bool deduplicated = false;
+};
+
+// -- claims ------------------------------------------------------------------------
+
+/// A request handed to a worker under a lease.
+struct claimed_request {
+  request_id id = 0;
+  std::string org_id;
+  ad_platform platform = ad_platform::meta;
+  std::string connection_id;
+  std::string request_type;
+  std::string params;   ///< JSON object text
+  int priority = default_priority;
+  int attempts = 0;     ///< including this attempt
+  int max_attempts = 3;
+  batch_id batch = 0;
+};
+
+/// The outcome of one claim call.
+struct claim_result {
+  batch_id batch = 0;                    ///< new per call (0 if nothing claimed)
+  std::vector<claimed_request> requests; ///< priority, then age order
+  std::int64_t leases_reclaimed = 0;     ///< expired leases put back to pending
+  std::int64_t leases_exhausted = 0;     ///< expired leases that became failed
+};
+
+/// A completion inside complete_many.
+struct completion {
+  request_id id = 0;
+  std::string result_json = "null"; ///< any JSON value
+};
+
+/// A failure inside fail_many.
+struct failure {
+  request_id id = 0;
+  std::string error;      ///< human-readable
+  std::string error_code; ///< machine-readable ("rate_limited", "http_500"...)
+  bool retryable = true;
+};
+
+/// Which ids a batch update applied and which it refused (lease lost,
+/// row no longer processing, unknown id).
+struct batch_outcome {
+  std::vector<request_id> applied;
+  std::vector<request_id> rejected;
+};
+
+/// Where a failed request went.
+struct fail_outcome {
+  request_status status = request_status::failed; ///< pending (retry) or failed
+  std::optional<time_point> next_attempt_at;       ///< when retried
+};
+
+// -- reads -----------------------------------------------------------------------------
+
+/// A queued request as an org sees it.
+struct request_view {
+  request_id id = 0;
+  std::string org_id;
+  ad_platform platform = ad_platform::meta;
+  std::string connection_id;
+  std::string request_type;
+  std::string params;
+  request_status status = request_status::pending;
+  int priority = default_priority;
+  int attempts = 0;
+  int max_attempts = 3;
+  std::optional<batch_id> batch;
+  std::optional<std::string> result; ///< JSON text
+  std::optional<std::string> error;
+  std::optional<std::string> error_code;
+  time_point created_at;
+  time_point updated_at;
+  time_point next_attempt_at;
+  std::optional<time_point> started_at;
+  std::optional<time_point> completed_at;
+};
+
+/// Queue counters for one platform (cross-org, or one org's).
+struct queue_stats {
+  ad_platform platform = ad_platform::meta;
+  std::int64_t pending = 0;
+  std::int64_t processing = 0;
+  std::int64_t due_for_retry = 0;   ///< pending with attempts > 0 (waiting for backoff or due)
+  std::int64_t completed_24h = 0;
+  std::int64_t failed_24h = 0;
+  double oldest_pending_age_s = 0;  ///< 0 when nothing is pending
+};
+
+// -- connections -------------------------------------------------------------------------
+
+/// A platform account connection of an org. Credentials are never stored,
+/// only a reference such as "env:META_TOKEN_ACME".
+struct platform_connection {
+  std::string connection_id;  ///< UUID
+  std::string org_id;         ///< UUID
+  ad_platform platform = ad_platform::meta;
+  /// JSON object with the platform's account ids; the recognised keys become
+  /// typed columns: ad_account_id, business_id (Meta); customer_id,
+  /// login_customer_id (Google); advertiser_ids (TikTok, array);
+  /// sponsored_account_urns (LinkedIn, array); user_id, ads_account_id (X);
+  /// organization_id, ad_account_ids (Snapchat, array).
+  std::string account_ids = "{}";
+  std::string token_ref;      ///< "env:NAME" or similar, never the token
+  std::string display_name;
+  bool enabled = true;
+};
+
+// -- execution log ---------------------------------------------------------------------------
+
+/// One executed batch (one claim's work on one connection).
+struct execution_log_row {
+  ad_platform platform = ad_platform::meta;
+  batch_id batch = 0;
+  std::optional<std::string> connection_id;
+  std::optional<std::string> org_id;
+  std::string batch_type = "standard";
+  std::int64_t request_count = 0;
+  std::int64_t api_calls_made = 0;
+  std::int64_t quota_units = 0;
+  std::int64_t success_count = 0;
+  std::int64_t failed_count = 0;
+  std::int64_t skipped_count = 0;
+  std::int64_t bytes_received = 0;
+  std::int64_t duration_ms = 0;
+  std::optional<std::int64_t> rate_limit_remaining;
+  std::optional<time_point> rate_limit_reset_at;
+  bool rate_limit_hit = false;
+  std::optional<std::string> errors_json; ///< JSON, e.g. an array of messages
+  time_point started_at;
+  time_point finished_at;
+};
+
+/// Aggregate of a platform's execution log over the last `hours`.
+struct execution_summary {
+  ad_platform platform = ad_platform::meta;
+  int hours = 24;
+  std::int64_t batches = 0;
+  std::int64_t requests = 0;
+  std::int64_t api_calls = 0;
+  std::int64_t quota_units = 0;
+  std::int64_t success = 0;
+  std::int64_t failed = 0;
+  std::int64_t skipped = 0;
+  std::int64_t bytes_received = 0;
+  std::int64_t rate_limit_hits = 0;
+  double avg_duration_ms = 0;
+  double success_rate = 1.0; ///< success / (success + failed); 1 when both are 0
+};
+
+} // namespace adbatch::persistence
