@@ -1,0 +1,86 @@
+#pragma once
+
+// A thin RAII layer over libpq: one connection, text-format parameters,
+// errors mapped to db_error (connection problems -> storage_unavailable).
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "persistence/result.hpp"
+
+struct pg_conn;
+struct pg_result;
+
+namespace adbatch::persistence {
+
+/// A query result (owns the PGresult).
+class pg_rows {
+public:
+  explicit pg_rows(::pg_result* res);
+  pg_rows(pg_rows&&) noexcept;
+  pg_rows& operator=(pg_rows&&) noexcept;
+  ~pg_rows();
+
+  int size() const;
+  /// Rows touched by an INSERT/UPDATE/DELETE without RETURNING.
+  std::int64_t affected() const;
+  bool is_null(int row, int col) const;
+  std::string_view text(int row, int col) const;
+  std::string str(int row, int col) const { return std::string{text(row, col)}; }
+  std::int64_t i64(int row, int col) const;
+  double f64(int row, int col) const;
+  bool boolean(int row, int col) const;
+
+private:
+  ::pg_result* res_;
+};
+
+/// A query parameter in text format; nullopt = SQL NULL.
+using pg_param = std::optional<std::string>;
+
+/// One PostgreSQL connection.
+class pg_connection {
+public:
+  /// Opens a connection. storage_unavailable if it cannot.
+  static result<std::unique_ptr<pg_connection>> open(const std::string& conninfo);
+
+  ~pg_connection();
+  pg_connection(const pg_connection&) = delete;
+  pg_connection& operator=(const pg_connection&) = delete;
+
+  /// Runs one statement with parameters ($1..$n, text format).
+  result<pg_rows> exec(std::string_view sql, const std::vector<pg_param>& params = {});
+
+  /// Runs a script of one or more statements without parameters
+  /// (simple query protocol).
+  result<void> exec_script(std::string_view sql);
+
+  /// True while libpq reports CONNECTION_OK.
+  bool ok() const;
+
+  /// SQLSTATE of the last failed statement ("" if none or not from the server).
+  const std::string& last_sqlstate() const { return last_sqlstate_; }
+
+  /// Rolls back an open transaction, if any; ignores errors (used on
+  /// error paths).
+  void rollback_quietly();
+
+  ::pg_conn* native() { return conn_; }
+
+private:
+  explicit pg_connection(::pg_conn* conn) : conn_(conn) {}
+  db_error error_of(::pg_result* res);
+
+  ::pg_conn* conn_;
+  std::string last_sqlstate_;
+};
+
+/// Quotes an identifier-safe literal produced from validated input (UUIDs,
+/// role names). Not a general escaper: only [0-9A-Za-z_-] are accepted.
+std::string quote_simple_literal(std::string_view text);
+
+} // namespace adbatch::persistence
