@@ -1,0 +1,612 @@
+#include "sim/meta/meta_graph.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <set>
+
+namespace adbatch::sim::meta {
+
+namespace json = boost::json;
+using detail::find_param;
+using detail::param_list;
+
+namespace {
+
+/// Internal: a Graph error raised while rendering, turned into an envelope
+/// by execute(). Never escapes the class.
+struct graph_failure {
+  int status;
+  int code;
+  std::string message;
+  std::string type = "OAuthException";
+  std::optional<int> subcode;
+};
+
+[[noreturn]] void fail(int status, int code, std::string message,
+                       std::string type = "OAuthException",
+                       std::optional<int> subcode = {}) {
+  throw graph_failure{status, code, std::move(message), std::move(type),
+                      subcode};
+}
+
+[[noreturn]] void fail_unknown_object(const std::string& id,
+                                      const std::string& method) {
+  fail(400, 100,
+       "Unsupported " + method + " request. Object with ID '" + id
+         + "' does not exist, cannot be loaded due to missing permissions, "
+           "or does not support this operation. Please read the Graph API "
+           "documentation at https://developers.facebook.com/docs/graph-api",
+       "GraphMethodException", 33);
+}
+
+std::int64_t to_int(const std::string& s, std::int64_t fallback) {
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || p != s.data() + s.size()) return fallback;
+  return v;
+}
+
+std::string lower(std::string s) {
+  for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char ch : s) {
+    if (ch == sep) {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else if (ch != ' ') {
+      cur += ch;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+std::string fixed(double v, int digits) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+const std::set<std::string>& insights_fields() {
+  static const std::set<std::string> f = {
+    "account_id", "account_name", "account_currency", "campaign_id",
+    "campaign_name", "adset_id", "adset_name", "ad_id", "ad_name",
+    "impressions", "reach", "clicks", "spend", "ctr", "cpc", "cpm",
+    "frequency", "date_start", "date_stop", "objective"};
+  return f;
+}
+
+} // namespace
+
+json::value graph_error_body(int code, const std::string& message,
+                             const std::string& type,
+                             std::optional<int> subcode,
+                             const std::string& fbtrace_id,
+                             std::optional<bool> is_transient) {
+  json::object e;
+  e["message"] = message;
+  e["type"] = type;
+  e["code"] = code;
+  if (subcode) e["error_subcode"] = *subcode;
+  if (is_transient) e["is_transient"] = *is_transient;
+  e["fbtrace_id"] = fbtrace_id;
+  return json::object{{"error", std::move(e)}};
+}
+
+graph::graph(const model& m, std::string public_base_url)
+  : model_(m), base_url_(std::move(public_base_url)) {
+  while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
+}
+
+std::string graph::next_trace_id() {
+  static constexpr char alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  auto h = detail::stable_hash(model_.seed(), "fbtrace",
+                               std::to_string(++trace_counter_));
+  std::string out;
+  for (int i = 0; i < 11; ++i) {
+    out += alphabet[h % 62];
+    h /= 62;
+  }
+  return out;
+}
+
+std::optional<object_ref> graph::resolve_id(const std::string& id,
+                                            const graph_call& c) const {
+  if (id == "me") return model_.user_for_token(c.token);
+  return model_.resolve(id);
+}
+
+std::vector<call_unit> graph::units(const graph_call& c) const {
+  std::vector<call_unit> out;
+  auto unit_for = [&](const std::string& id, bool insights) {
+    call_unit u;
+    u.insights = insights;
+    if (auto r = resolve_id(id, c)) {
+      u.account = model_.account_of(*r);
+    } else if (auto it = created_.find(id); it != created_.end()) {
+      u.account = model_.account_of({kind::ad_account, it->second.account});
+    }
+    return u;
+  };
+  auto ids = find_param(c.params, "ids");
+  if (ids && c.path.size() <= 1) {
+    bool ins = !c.path.empty() && c.path[0] == "insights";
+    for (const auto& id : split(*ids, ',')) out.push_back(unit_for(id, ins));
+    if (out.empty()) out.push_back({});
+    return out;
+  }
+  if (c.path.empty()) return {call_unit{}};
+  bool ins = c.path.size() >= 2 && c.path[1] == "insights";
+  out.push_back(unit_for(c.path[0], ins));
+  return out;
+}
+
+graph_result graph::execute(const graph_call& c) {
+  try {
+    return execute_or_throw(c);
+  } catch (const graph_failure& f) {
+    graph_result r;
+    r.status = f.status;
+    r.body = graph_error_body(f.code, f.message, f.type, f.subcode,
+                              next_trace_id());
+    r.endpoint = c.method == "GET" ? "node" : "write";
+    return r;
+  }
+}
+
+graph_result graph::execute_or_throw(const graph_call& c) {
+  if (c.method == "POST" || c.method == "DELETE" || c.method == "PUT")
+    return write(c);
+  if (c.method != "GET")
+    fail(400, 100, "Unsupported method " + c.method);
+  auto ids = find_param(c.params, "ids");
+  if (c.path.empty()) {
+    if (!ids) fail(400, 100, "(#100) Missing parameter ids");
+    return read_ids(c, "");
+  }
+  if (c.path.size() == 1 && ids && !model_.resolve(c.path[0])
+      && c.path[0] != "me")
+    return read_ids(c, c.path[0]);  // GET /{edge}?ids=a,b
+  if (c.path.size() > 2) {
+    std::string rest;
+    for (std::size_t i = 2; i < c.path.size(); ++i) rest += "/" + c.path[i];
+    fail(400, 2500, "Unknown path components: " + rest);
+  }
+  graph_result res;
+  res.body = read_target(c, c.path[0], c.path.size() == 2 ? c.path[1] : "",
+                         res.items);
+  res.endpoint = c.path.size() == 1 ? "node"
+                 : c.path[1] == "insights" ? "insights" : "edge";
+  return res;
+}
+
+graph_result graph::read_ids(const graph_call& c, const std::string& edge) {
+  auto ids = split(find_param(c.params, "ids").value_or(""), ',');
+  if (ids.empty()) fail(400, 100, "(#100) The parameter ids is required");
+  if (ids.size() > 50)
+    fail(400, 100, "(#100) Too many IDs. Maximum: 50. Provided: "
+                     + std::to_string(ids.size()) + ".");
+  std::vector<std::string> missing;
+  for (const auto& id : ids)
+    if (!resolve_id(id, c) && !created_.count(id)) missing.push_back(id);
+  if (!missing.empty()) {
+    std::string list;
+    for (const auto& m : missing) list += (list.empty() ? "" : ",") + m;
+    fail(404, 803, "(#803) Some of the aliases you requested do not exist: "
+                     + list);
+  }
+  graph_result res;
+  res.endpoint = "ids";
+  json::object out;
+  std::int64_t ignored = 0;
+  for (const auto& id : ids) {
+    if (out.contains(id)) continue;
+    out[id] = read_target(c, id, edge, ignored);
+    ++res.items;
+  }
+  res.body = std::move(out);
+  return res;
+}
+
+json::value graph::read_target(const graph_call& c, const std::string& id,
+                               const std::string& edge, std::int64_t& items) {
+  std::optional<field_list> fields;
+  if (auto f = find_param(c.params, "fields"); f && !f->empty()) {
+    std::string err;
+    fields = parse_fields(*f, err);
+    if (!fields)
+      fail(400, 100, "(#100) Syntax error \"" + err + "\" in fields");
+  }
+  if (auto it = created_.find(id); it != created_.end()) {
+    if (!edge.empty()) fail_unknown_object(id, "get");
+    json::object o;
+    auto want = fields ? *fields : field_list{{"id", {}, {}}};
+    for (const auto& f : want) {
+      if (auto v = it->second.attrs.if_contains(f.name)) o[f.name] = *v;
+    }
+    ++items;
+    return o;
+  }
+  auto r = resolve_id(id, c);
+  if (!r) fail_unknown_object(id, "get");
+  if (edge.empty()) {
+    field_list want;
+    if (fields) {
+      want = *fields;
+    } else {
+      for (auto& n : model::default_fields(r->k)) want.push_back({n, {}, {}});
+    }
+    ++items;
+    return render_node(*r, want, c, items);
+  }
+  if (!model::has_edge(r->k, edge)) {
+    fail(400, 100, "(#100) Tried accessing nonexisting field (" + edge
+                     + ") on node type (" + std::string(model::type_name(r->k))
+                     + ")");
+  }
+  if (edge == "insights") return render_insights(*r, c.params, fields, c, items);
+  return render_edge(*r, edge, c.params, fields, c, items);
+}
+
+json::object graph::render_node(const object_ref& r, const field_list& fields,
+                                const graph_call& c, std::int64_t& items) {
+  auto attrs = model_.attributes(r);
+  json::object o;
+  for (const auto& f : fields) {
+    if (model::has_edge(r.k, f.name)) {
+      param_list p;
+      for (const auto& [k, v] : f.modifiers) p.emplace_back(k, v);
+      if (f.name == "insights")
+        o[f.name] = render_insights(r, p, f.children, c, items);
+      else
+        o[f.name] = render_edge(r, f.name, p, f.children, c, items);
+      continue;
+    }
+    auto v = attrs.if_contains(f.name);
+    if (!v) {
+      fail(400, 100, "(#100) Tried accessing nonexisting field (" + f.name
+                       + ") on node type ("
+                       + std::string(model::type_name(r.k)) + ")");
+    }
+    o[f.name] = *v;
+  }
+  // Graph always answers with the id, even when not asked for it.
+  if (!o.contains("id") && attrs.contains("id")) o["id"] = attrs["id"];
+  return o;
+}
+
+std::string graph::paging_url(const std::vector<std::string>& path,
+                              param_list params, const graph_call& c) const {
+  std::string url = base_url_ + "/" + c.version;
+  for (const auto& s : path) url += "/" + s;
+  if (!c.token.empty()) params.insert(params.begin(), {"access_token", c.token});
+  return url + "?" + detail::encode_params(params);
+}
+
+json::object graph::render_edge(const object_ref& r, const std::string& edge,
+                                const param_list& params,
+                                const std::optional<field_list>& fields,
+                                const graph_call& c, std::int64_t& items) {
+  auto all = model_.children(r, edge);
+  auto n = static_cast<std::int64_t>(all.size());
+  auto limit = to_int(find_param(params, "limit").value_or("25"), 25);
+  limit = std::clamp<std::int64_t>(limit, 1, 5000);
+  std::int64_t begin = 0, end = 0;
+  if (auto after = find_param(params, "after")) {
+    auto off = detail::decode_cursor(*after);
+    if (!off) fail(400, 100, "(#100) Invalid cursor: after");
+    begin = *off + 1;
+    end = begin + limit;
+  } else if (auto before = find_param(params, "before")) {
+    auto off = detail::decode_cursor(*before);
+    if (!off) fail(400, 100, "(#100) Invalid cursor: before");
+    end = *off;
+    begin = std::max<std::int64_t>(0, end - limit);
+  } else {
+    begin = std::max<std::int64_t>(0, to_int(find_param(params, "offset").value_or("0"), 0));
+    end = begin + limit;
+  }
+  begin = std::min(begin, n);
+  end = std::clamp(end, begin, n);
+
+  field_list want;
+  if (fields) {
+    want = *fields;
+  } else if (r.k == kind::user && edge == "accounts") {
+    for (auto n2 : {"access_token", "category", "name", "id", "tasks"})
+      want.push_back({n2, {}, {}});
+  } else {
+    kind child = all.empty() ? kind::campaign : all.front().k;
+    for (auto& f : model::default_fields(child)) want.push_back({f, {}, {}});
+  }
+  json::array data;
+  for (auto i = begin; i < end; ++i) {
+    data.push_back(render_node(all[static_cast<std::size_t>(i)], want, c, items));
+    ++items;
+  }
+  json::object out;
+  out["data"] = std::move(data);
+  if (begin < end) {
+    json::object paging;
+    paging["cursors"] = json::object{{"before", detail::encode_cursor(begin)},
+                                     {"after", detail::encode_cursor(end - 1)}};
+    // Links repeat the request with a new cursor.
+    param_list base;
+    bool top_level = !c.path.empty() && c.path.back() == edge;
+    if (top_level) {
+      for (const auto& p : c.params)
+        if (p.first != "after" && p.first != "before" && p.first != "access_token"
+            && p.first != "offset" && p.first != "ids")
+          base.push_back(p);
+    } else {
+      if (fields) base.emplace_back("fields", render_fields(*fields));
+      base.emplace_back("limit", std::to_string(limit));
+    }
+    std::vector<std::string> path{model_.id_of(r), edge};
+    if (end < n) {
+      auto p = base;
+      p.emplace_back("after", detail::encode_cursor(end - 1));
+      paging["next"] = paging_url(path, p, c);
+    }
+    if (begin > 0) {
+      auto p = base;
+      p.emplace_back("before", detail::encode_cursor(begin));
+      paging["previous"] = paging_url(path, p, c);
+    }
+    out["paging"] = std::move(paging);
+  }
+  return out;
+}
+
+json::object graph::render_insights(const object_ref& r,
+                                    const param_list& params,
+                                    const std::optional<field_list>& fields,
+                                    const graph_call& c, std::int64_t& items) {
+  const auto today = model_.options().today;
+  std::int64_t since = today - 30, until = today - 1;  // last_30d
+  if (auto tr = find_param(params, "time_range")) {
+    std::string text = *tr;
+    std::replace(text.begin(), text.end(), '\'', '"');
+    boost::system::error_code ec;
+    auto v = json::parse(text, ec);
+    const json::object* o = ec ? nullptr : v.if_object();
+    std::int64_t s = -1, u = -1;
+    if (o) {
+      auto date_of = [&](const char* key) -> std::int64_t {
+        auto p = o->if_contains(key);
+        if (!p || !p->is_string()) return -1;
+        return detail::parse_date(p->as_string().c_str()).value_or(-1);
+      };
+      s = date_of("since");
+      u = date_of("until");
+    }
+    if (s < 0 || u < 0 || s > u)
+      fail(400, 100, "(#100) param time_range must be a JSON object with "
+                     "since and until dates (YYYY-MM-DD)");
+    since = s;
+    until = u;
+  } else if (auto dp = find_param(params, "date_preset")) {
+    auto p = lower(*dp);
+    if (p == "today") { since = until = today; }
+    else if (p == "yesterday") { since = until = today - 1; }
+    else if (p == "maximum") { since = today - 365; until = today; }
+    else if (p.size() > 6 && p.substr(0, 5) == "last_" && p.back() == 'd') {
+      auto n = to_int(p.substr(5, p.size() - 6), -1);
+      if (n < 1 || n > 90) fail(400, 100, "(#100) date_preset must be one of the following values: today, yesterday, last_3d, last_7d, last_14d, last_28d, last_30d, last_90d, maximum");
+      since = today - n;
+      until = today - 1;
+    } else {
+      fail(400, 100, "(#100) date_preset must be one of the following values: today, yesterday, last_3d, last_7d, last_14d, last_28d, last_30d, last_90d, maximum");
+    }
+  }
+  std::int64_t step = until - since + 1;  // all_days
+  if (auto ti = find_param(params, "time_increment")) {
+    if (*ti == "monthly") step = 30;
+    else if (*ti != "all_days") {
+      step = to_int(*ti, -1);
+      if (step < 1 || step > 90)
+        fail(400, 100, "(#100) time_increment must be all_days, monthly or 1-90");
+    }
+  }
+  // The objects rows are made of: r itself or its descendants at `level`.
+  auto level = lower(find_param(params, "level").value_or(""));
+  std::vector<object_ref> objs;
+  if (level.empty() || (level == "account" && r.k == kind::ad_account)
+      || (level == "campaign" && r.k == kind::campaign)
+      || (level == "adset" && r.k == kind::adset)
+      || (level == "ad" && r.k == kind::ad)) {
+    objs.push_back(r);
+    if (level.empty()) level = r.k == kind::ad_account ? "account"
+                             : r.k == kind::campaign ? "campaign"
+                             : r.k == kind::adset ? "adset" : "ad";
+  } else if (level == "campaign" || level == "adset" || level == "ad") {
+    auto edge = level == "campaign" ? "campaigns" : level == "adset" ? "adsets" : "ads";
+    if (!model::has_edge(r.k, edge))
+      fail(400, 100, "(#100) level must be one of the following values: ad, adset, campaign, account");
+    objs = model_.children(r, edge);
+  } else {
+    fail(400, 100, "(#100) level must be one of the following values: ad, adset, campaign, account");
+  }
+
+  field_list want;
+  if (fields) want = *fields;
+  else
+    for (auto n : {"account_id", "impressions", "spend"}) want.push_back({n, {}, {}});
+  for (const auto& f : want)
+    if (!insights_fields().count(f.name))
+      fail(400, 100, "(#100) " + f.name + " is not valid for fields param. please check https://developers.facebook.com/docs/marketing-api/reference/ads-insights/ for all valid values");
+
+  // Rows: one per object and time bucket.
+  struct row_key { object_ref obj; std::int64_t from, to; };
+  std::vector<row_key> keys;
+  for (const auto& o : objs)
+    for (auto d = since; d <= until; d += step)
+      keys.push_back({o, d, std::min(until, d + step - 1)});
+
+  auto n = static_cast<std::int64_t>(keys.size());
+  auto limit = std::clamp<std::int64_t>(
+    to_int(find_param(params, "limit").value_or("25"), 25), 1, 5000);
+  std::int64_t begin = 0;
+  if (auto after = find_param(params, "after")) {
+    auto off = detail::decode_cursor(*after);
+    if (!off) fail(400, 100, "(#100) Invalid cursor: after");
+    begin = *off + 1;
+  }
+  begin = std::min(begin, n);
+  auto end = std::min(n, begin + limit);
+
+  json::array data;
+  for (auto i = begin; i < end; ++i) {
+    const auto& k = keys[static_cast<std::size_t>(i)];
+    model::daily_metrics m;
+    for (auto d = k.from; d <= k.to; ++d) {
+      auto x = model_.metrics(k.obj, d);
+      m.impressions += x.impressions;
+      m.reach += x.reach;
+      m.clicks += x.clicks;
+      m.spend_cents += x.spend_cents;
+    }
+    auto attrs = model_.attributes(k.obj);
+    auto acct = model_.attributes({kind::ad_account, k.obj.a});
+    json::object all;
+    all["account_id"] = acct["account_id"];
+    all["account_name"] = acct["name"];
+    all["account_currency"] = acct["currency"];
+    if (k.obj.k != kind::ad_account) {
+      auto camp = model_.attributes({kind::campaign, k.obj.a, k.obj.c, 0, 0});
+      all["campaign_id"] = camp["id"];
+      all["campaign_name"] = camp["name"];
+      all["objective"] = camp["objective"];
+    }
+    if (k.obj.k == kind::adset || k.obj.k == kind::ad) {
+      auto as = model_.attributes({kind::adset, k.obj.a, k.obj.c, k.obj.s, 0});
+      all["adset_id"] = as["id"];
+      all["adset_name"] = as["name"];
+    }
+    if (k.obj.k == kind::ad) {
+      all["ad_id"] = attrs["id"];
+      all["ad_name"] = attrs["name"];
+    }
+    // Insights numbers are strings in the Graph API.
+    all["impressions"] = std::to_string(m.impressions);
+    all["reach"] = std::to_string(m.reach);
+    all["clicks"] = std::to_string(m.clicks);
+    all["spend"] = fixed(static_cast<double>(m.spend_cents) / 100.0, 2);
+    double imp = static_cast<double>(std::max<std::int64_t>(m.impressions, 1));
+    all["ctr"] = fixed(100.0 * static_cast<double>(m.clicks) / imp, 6);
+    all["cpm"] = fixed(10.0 * static_cast<double>(m.spend_cents) / imp, 6);
+    all["cpc"] = fixed(static_cast<double>(m.spend_cents) / 100.0
+                         / static_cast<double>(std::max<std::int64_t>(m.clicks, 1)), 6);
+    all["frequency"] = fixed(imp / static_cast<double>(std::max<std::int64_t>(m.reach, 1)), 6);
+    json::object row;
+    for (const auto& f : want)
+      if (auto v = all.if_contains(f.name)) row[f.name] = *v;
+    row["date_start"] = detail::civil_from_days(k.from);
+    row["date_stop"] = detail::civil_from_days(k.to);
+    data.push_back(std::move(row));
+    ++items;
+  }
+  json::object out;
+  out["data"] = std::move(data);
+  if (begin < end) {
+    json::object paging;
+    paging["cursors"] = json::object{{"before", detail::encode_cursor(begin)},
+                                     {"after", detail::encode_cursor(end - 1)}};
+    if (end < n) {
+      param_list p;
+      bool top_level = !c.path.empty() && c.path.back() == "insights";
+      if (top_level) {
+        for (const auto& q : c.params)
+          if (q.first != "after" && q.first != "access_token" && q.first != "ids")
+            p.push_back(q);
+      } else {
+        for (const auto& q : params)
+          if (q.first != "after") p.push_back(q);
+        if (fields) p.emplace_back("fields", render_fields(*fields));
+      }
+      p.emplace_back("after", detail::encode_cursor(end - 1));
+      paging["next"] = paging_url({model_.id_of(r), "insights"}, p, c);
+    }
+    out["paging"] = std::move(paging);
+  }
+  return out;
+}
+
+graph_result graph::write(const graph_call& c) {
+  graph_result res;
+  res.endpoint = "write";
+  res.items = 1;
+  if (c.path.empty()) fail(400, 100, "(#100) Unsupported post request.");
+  const auto& id = c.path[0];
+  auto created = created_.find(id);
+  auto r = resolve_id(id, c);
+  if (!r && created == created_.end())
+    fail_unknown_object(id, lower(c.method) == "delete" ? "delete" : "post");
+  if (c.method == "DELETE") {
+    if (c.path.size() != 1) fail(400, 100, "(#100) Unsupported delete request.");
+    if (created != created_.end()) created_.erase(created);
+    res.body = json::object{{"success", true}};
+    return res;
+  }
+  if (c.path.size() == 1) {  // update
+    if (created != created_.end())
+      for (const auto& [k, v] : c.params)
+        if (k != "access_token") created->second.attrs[k] = v;
+    res.body = json::object{{"success", true}};
+    return res;
+  }
+  const auto& edge = c.path[1];
+  if (c.path.size() != 2 || !r || r->k != kind::ad_account
+      || (edge != "campaigns" && edge != "adsets" && edge != "ads"))
+    fail(400, 100, "(#100) Unsupported post request.");
+  auto name = find_param(c.params, "name");
+  if (!name || name->empty())
+    fail(400, 100, "(#100) The parameter name is required");
+  created_object obj{kind::campaign, r->a, {}};
+  auto require_parent = [&](const char* param, kind parent_kind) {
+    auto pid = find_param(c.params, param);
+    if (!pid || pid->empty())
+      fail(400, 100, std::string("(#100) The parameter ") + param + " is required");
+    auto pr = model_.resolve(*pid);
+    auto pc = created_.find(*pid);
+    bool ok = (pr && pr->k == parent_kind && pr->a == r->a)
+              || (pc != created_.end() && pc->second.k == parent_kind
+                  && pc->second.account == r->a);
+    if (!ok)
+      fail(400, 100, std::string("(#100) Param ") + param + " must be a valid "
+                       + std::string(model::type_name(parent_kind))
+                       + " id in this ad account", "OAuthException", 1487);
+  };
+  if (edge == "adsets") {
+    obj.k = kind::adset;
+    require_parent("campaign_id", kind::campaign);
+  } else if (edge == "ads") {
+    obj.k = kind::ad;
+    require_parent("adset_id", kind::adset);
+  }
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "129%014llu",
+                static_cast<unsigned long long>(next_created_++));
+  std::string new_id = buf;
+  obj.attrs["id"] = new_id;
+  obj.attrs["account_id"] = *model_.account_of(*r);
+  obj.attrs["status"] = "PAUSED";
+  for (const auto& [k, v] : c.params)
+    if (k != "access_token") obj.attrs[k] = v;
+  created_.emplace(new_id, std::move(obj));
+  res.body = json::object{{"id", new_id}};
+  return res;
+}
+
+} // namespace adbatch::sim::meta
