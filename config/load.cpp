@@ -37,6 +37,16 @@ struct context {
   }
 };
 
+/// `n[key]` when `n` is a mapping holding `key`, else a null node. (On a
+/// const node, yaml-cpp returns an invalid "zombie" node for a missing key,
+/// and every query on it but IsDefined() throws.)
+YAML::Node sub(const YAML::Node& n, const std::string& key) {
+  if (!n.IsDefined() || !n.IsMap())
+    return YAML::Node{};
+  YAML::Node v = n[key];
+  return v.IsDefined() ? v : YAML::Node{};
+}
+
 std::string describe(const YAML::Node& n) {
   switch (n.Type()) {
     case YAML::NodeType::Null:
@@ -355,9 +365,9 @@ void read_platform(const context& ctx, section s, platform_config& out,
   s.integer("max_requests_per_flush", out.max_requests_per_flush, 1, 100000);
   s.integer("max_batch_size", out.max_batch_size, 1, 100000);
   s.string("base_url", out.base_url);
-  if (raw.IsMap() && raw["base_url"].IsScalar())
+  if (auto url = sub(raw, "base_url"); url.IsScalar())
     if (auto bad = detail::check_base_url(out.base_url))
-      ctx.fail(raw["base_url"].Mark(), s.path() + ".base_url", *bad);
+      ctx.fail(url.Mark(), s.path() + ".base_url", *bad);
   {
     auto r = s.child("rate_limit");
     r.integer("requests", out.rate_limit.requests, 1, int64_max);
@@ -369,8 +379,8 @@ void read_platform(const context& ctx, section s, platform_config& out,
 void read_platforms(const context& ctx, section s, const YAML::Node& raw,
                     platforms_config& out) {
   for (auto name : platform_names) {
-    YAML::Node sub = raw.IsMap() ? raw[std::string{name}] : YAML::Node{};
-    read_platform(ctx, s.child(name), *out.find(name), sub);
+    read_platform(ctx, s.child(name), *out.find(name),
+                  sub(raw, std::string{name}));
   }
 }
 
@@ -412,7 +422,7 @@ void read_logging(const context& ctx, section s, const YAML::Node& raw,
   std::string level;
   s.string("level", level);
   if (!level.empty() && !adbatch::parse_log_level(level, out.level))
-    ctx.fail(raw["level"].Mark(), "logging.level",
+    ctx.fail(sub(raw, "level").Mark(), "logging.level",
              "expected one of trace, debug, info, warn, error, critical, "
              "off, got "
                + quote(level));
@@ -423,14 +433,11 @@ void read_logging(const context& ctx, section s, const YAML::Node& raw,
   else if (format == "json")
     out.format = log_format::json;
   else if (!format.empty())
-    ctx.fail(raw["format"].Mark(), "logging.format",
+    ctx.fail(sub(raw, "format").Mark(), "logging.format",
              "expected text or json, got " + quote(format));
   s.boolean("log_requests", out.log_requests);
 }
 
-YAML::Node sub(const YAML::Node& root, const char* key) {
-  return root.IsMap() ? root[key] : YAML::Node{};
-}
 
 void read_root(const context& ctx, const YAML::Node& root, config& cfg) {
   section s{ctx, root, "", root.Mark()};
