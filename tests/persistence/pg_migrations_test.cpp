@@ -1,0 +1,113 @@
+// Migrations on a real PostgreSQL: idempotent, concurrent-safe, refuse a
+// newer schema; the claim query uses its index.
+
+#include <catch2/catch.hpp>
+
+#include <thread>
+
+#include "tests/persistence/pg_test_db.hpp"
+
+using namespace adbatch::persistence;
+using namespace adbatch::persistence::test;
+
+TEST_CASE("migrations apply once and rerun as a no-op", "[pg]") {
+  test_db db{false};
+  auto conn = db.open();
+  CHECK(must(current_schema_version(*conn)) == 0);
+  auto first = must(migrate(*conn));
+  CHECK(first.from_version == 0);
+  CHECK(first.applied == latest_schema_version());
+  CHECK(first.to_version == latest_schema_version());
+  auto again = must(migrate(*conn));
+  CHECK(again.applied == 0);
+  CHECK(again.from_version == latest_schema_version());
+  CHECK(db.scalar("SELECT count(*) FROM adbatch.adbatch_schema_migrations")
+        == latest_schema_version());
+  CHECK(db.scalar("SELECT count(*) FROM pg_roles WHERE rolname IN "
+                  "('adbatch_owner','adbatch_app','adbatch_worker')")
+        == 3);
+  CHECK(db.scalar("SELECT count(*) FROM pg_class WHERE relname = 'batch_request_queue' "
+                  "AND relrowsecurity AND relforcerowsecurity")
+        == 1);
+}
+
+TEST_CASE("concurrent migrators serialise on the advisory lock", "[pg]") {
+  test_db db{false};
+  std::vector<std::thread> threads;
+  std::vector<int> applied(4, -1);
+  std::vector<std::string> errors(4);
+  for (int i = 0; i < 4; ++i)
+    threads.emplace_back([&, i] {
+      auto c = pg_connection::open(db.conninfo());
+      if (!c) {
+        errors[i] = c.error().message;
+        return;
+      }
+      auto m = migrate(**c);
+      if (m)
+        applied[i] = m->applied;
+      else
+        errors[i] = m.error().message;
+    });
+  for (auto& t : threads)
+    t.join();
+  int total = 0;
+  for (int i = 0; i < 4; ++i) {
+    INFO(errors[i]);
+    CHECK(applied[i] >= 0);
+    total += applied[i];
+  }
+  CHECK(total == latest_schema_version());
+  CHECK(db.scalar("SELECT count(*) FROM adbatch.adbatch_schema_migrations")
+        == latest_schema_version());
+}
+
+TEST_CASE("a schema newer than the binary is refused", "[pg]") {
+  test_db db;
+  db.exec("INSERT INTO adbatch.adbatch_schema_migrations (version, name) "
+          "VALUES (99, 'from the future')");
+  auto conn = db.open();
+  auto m = migrate(*conn);
+  REQUIRE_FALSE(m);
+  CHECK(m.error().code == error_code::schema_too_new);
+  INFO(m.error().message);
+  CHECK(m.error().message.find("99") != std::string::npos);
+  CHECK(m.error().message.find(std::to_string(latest_schema_version())) != std::string::npos);
+  // Nothing changed and the connection is usable.
+  CHECK(db.scalar("SELECT max(version) FROM adbatch.adbatch_schema_migrations") == 99);
+  CHECK(must(current_schema_version(*conn)) == 99);
+}
+
+TEST_CASE("the claim query walks the partial claim index", "[pg]") {
+  test_db db;
+  auto b = db.backend();
+  add_standard_connections(*b);
+  // 20k pending rows (a quarter meta) and 20k completed ones.
+  db.exec(
+    "INSERT INTO adbatch.batch_request_queue (org_id, platform, connection_id, request_type, "
+    "params, request_key, priority, status, completed_at) "
+    "SELECT CASE WHEN g % 4 = 0 THEN '" + org_a + "'::uuid ELSE '" + org_a + "'::uuid END, "
+    "CASE WHEN g % 4 = 0 THEN 'meta' ELSE 'google' END, "
+    "CASE WHEN g % 4 = 0 THEN '" + conn_a + "'::uuid ELSE '" + conn_a_google + "'::uuid END, "
+    "'get_campaigns', jsonb_build_object('n', g), md5(g::text) || md5((g + 1)::text), "
+    "1 + g % 10, CASE WHEN g <= 20000 THEN 'pending' ELSE 'completed' END, "
+    "CASE WHEN g <= 20000 THEN NULL ELSE now() END "
+    "FROM generate_series(1, 40000) g; ANALYZE adbatch.batch_request_queue;");
+  auto conn = db.open();
+  auto plan = conn->exec(
+    "EXPLAIN SELECT id FROM adbatch.batch_request_queue "
+    "WHERE platform = 'meta' AND status = 'pending' AND next_attempt_at <= now() "
+    "ORDER BY priority, id LIMIT 500 FOR UPDATE SKIP LOCKED");
+  REQUIRE(plan);
+  std::string text;
+  for (int i = 0; i < plan->size(); ++i)
+    text += plan->str(i, 0) + "\n";
+  INFO(text);
+  CHECK(text.find("batch_request_queue_claim") != std::string::npos);
+  CHECK(text.find("Sort") == std::string::npos);
+  // And the real claim takes the most urgent rows.
+  auto claimed = must(b->claim(ad_platform::meta, 100, std::chrono::seconds(30), "w1"));
+  REQUIRE(claimed.requests.size() == 100);
+  for (const auto& r : claimed.requests)
+    CHECK(r.priority == 1);
+}
