@@ -98,7 +98,10 @@ void put_platform(YAML::Emitter& out, std::string_view name,
   out << YAML::Key << "requests" << YAML::Value << p.rate_limit.requests;
   out << YAML::Key << "per_seconds" << YAML::Value << p.rate_limit.per.count();
   out << YAML::EndMap;
-  out << YAML::Key << "credentials" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "credentials" << YAML::Value;
+  if (p.credentials.empty())
+    out << YAML::Flow; // "credentials: {}" rather than a dangling "{}" line
+  out << YAML::BeginMap;
   for (const auto& [k, s] : p.credentials)
     out << YAML::Key << k << YAML::Value << s.reference();
   out << YAML::EndMap;
@@ -109,6 +112,8 @@ void put_platform(YAML::Emitter& out, std::string_view name,
 
 std::string print(const config& cfg) {
   YAML::Emitter out;
+  // 15 significant digits print 0.1 as "0.1", not 0.10000000000000001.
+  out.SetDoublePrecision(15);
   out << YAML::BeginMap;
 
   out << YAML::Key << "node" << YAML::Value << YAML::BeginMap;
