@@ -328,6 +328,10 @@ result<config> load(const std::string& path, const environment& env);
 result<config> load_string(std::string_view yaml, const std::string& file,
                            const environment& env);
 
+/// Resolves one secret reference outside a config file (e.g. a command-line
+/// flag). The error has no file or line, only the message.
+result<secret> resolve(const secret_ref& ref, const environment& env);
+
 /// The effective configuration as YAML: every key, after overrides. Secrets
 /// appear as their references, never as values; a password in database.url
 /// is masked.

@@ -63,3 +63,14 @@ std::variant<secret, std::string> resolve_secret(std::string_view reference,
 }
 
 } // namespace adbatch::config::detail
+
+namespace adbatch::config {
+
+result<secret> resolve(const secret_ref& ref, const environment& env) {
+  auto r = detail::resolve_secret(ref.reference, env);
+  if (auto* msg = std::get_if<std::string>(&r))
+    return config_error{"", 0, "", std::move(*msg)};
+  return std::get<secret>(std::move(r));
+}
+
+} // namespace adbatch::config

@@ -385,3 +385,17 @@ TEST_CASE_METHOD(fixture, "print() output loads back to the same config",
   CHECK(again->platforms.snapchat.flush_interval == seconds{7});
   CHECK(again->logging.level == spdlog::level::warn);
 }
+
+TEST_CASE("resolve() outside a file", "[config]") {
+  auto ok = resolve(secret_ref{"env:A"}, {{"A", "v"}});
+  REQUIRE(ok);
+  CHECK(ok->value() == "v");
+  auto bad = resolve(secret_ref{"plain"}, {});
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().render().starts_with("must be a secret reference"));
+  auto unset = resolve(secret_ref{"env:NOPE"}, {});
+  REQUIRE_FALSE(unset);
+  CHECK(unset.error().render()
+        == "environment variable NOPE is not set (secret reference "
+           "\"env:NOPE\")");
+}
