@@ -8,6 +8,7 @@ namespace adbatch::atom {
 
 // -- supervisor ---------------------------------------------------------------
 using spawn_child = caf::atom_constant<caf::atom("spawnchild")>;
+using start = caf::atom_constant<caf::atom("start")>;
 using child = caf::atom_constant<caf::atom("child")>;
 using restart = caf::atom_constant<caf::atom("restart")>;
 using shutdown = caf::atom_constant<caf::atom("shutdown")>;

@@ -21,6 +21,9 @@ void register_types(caf::actor_system_config& cfg) {
                                  : std::string{}));
     });
   // Message types: cfg.add_message_type<T>("name"); one line per type.
+  cfg.add_message_type<child_status>("adbatch.child_status");
+  cfg.add_message_type<std::vector<child_status>>(
+    "std::vector<adbatch.child_status>");
 }
 
 } // namespace adbatch
