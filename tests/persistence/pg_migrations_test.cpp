@@ -82,22 +82,22 @@ TEST_CASE("the claim query walks the partial claim index", "[pg]") {
   test_db db;
   auto b = db.backend();
   add_standard_connections(*b);
-  // 20k pending rows (a quarter meta) and 20k completed ones.
+  // 4k pending rows (a quarter meta) and 4k completed ones.
   db.exec(
     "INSERT INTO adbatch.batch_request_queue (org_id, platform, connection_id, request_type, "
     "params, request_key, priority, status, completed_at) "
-    "SELECT CASE WHEN g % 4 = 0 THEN '" + org_a + "'::uuid ELSE '" + org_a + "'::uuid END, "
+    "SELECT '" + org_a + "'::uuid, "
     "CASE WHEN g % 4 = 0 THEN 'meta' ELSE 'google' END, "
     "CASE WHEN g % 4 = 0 THEN '" + conn_a + "'::uuid ELSE '" + conn_a_google + "'::uuid END, "
     "'get_campaigns', jsonb_build_object('n', g), md5(g::text) || md5((g + 1)::text), "
-    "1 + g % 10, CASE WHEN g <= 20000 THEN 'pending' ELSE 'completed' END, "
-    "CASE WHEN g <= 20000 THEN NULL ELSE now() END "
-    "FROM generate_series(1, 40000) g; ANALYZE adbatch.batch_request_queue;");
+    "1 + g % 10, CASE WHEN g <= 4000 THEN 'pending' ELSE 'completed' END, "
+    "CASE WHEN g <= 4000 THEN NULL ELSE now() END "
+    "FROM generate_series(1, 8000) g; ANALYZE adbatch.batch_request_queue;");
   auto conn = db.open();
   auto plan = conn->exec(
     "EXPLAIN SELECT id FROM adbatch.batch_request_queue "
     "WHERE platform = 'meta' AND status = 'pending' AND next_attempt_at <= now() "
-    "ORDER BY priority, id LIMIT 500 FOR UPDATE SKIP LOCKED");
+    "ORDER BY priority, id LIMIT 20 FOR UPDATE SKIP LOCKED");
   REQUIRE(plan);
   std::string text;
   for (int i = 0; i < plan->size(); ++i)
