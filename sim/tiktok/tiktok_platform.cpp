@@ -6,6 +6,7 @@
 // (advertiser), with no rate-limit headers (§4.3).
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -48,6 +49,25 @@ constexpr int code_token_invalid = 40105;
 constexpr int code_adv_throttle = 40133;
 constexpr int code_system = 50000;
 
+/// Percent-encodes what RFC 3986 does not allow raw in a query (clients
+/// that send raw `[`, `"` or spaces), keeping valid %XX escapes as they are.
+std::string reencode(std::string_view q) {
+  static constexpr auto allowed = urls::pchars + urls::grammar::lut_chars("/?");
+  auto hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
+  std::string out, run;
+  for (std::size_t i = 0; i < q.size(); ++i) {
+    if (q[i] == '%' && i + 2 < q.size() && hex(q[i + 1]) && hex(q[i + 2])) {
+      out += urls::encode(run, allowed);
+      run.clear();
+      out.append(q.substr(i, 3));
+      i += 2;
+    } else {
+      run += q[i];
+    }
+  }
+  return out + urls::encode(run, allowed);
+}
+
 /// Decodes a query string ('+' = space, as Python's requests encodes the
 /// space in `["1", "2"]`). Clients that send raw `[`, `"` or `,` get their
 /// query re-encoded first. First value wins for repeated keys.
@@ -63,8 +83,7 @@ std::optional<param_map> parse_params(std::string_view q) {
   } catch (const std::exception&) {
   }
   try {
-    auto fixed = urls::encode(q, urls::pchars + urls::grammar::lut_chars("/?%"));
-    return collect(fixed);
+    return collect(reencode(q));
   } catch (const std::exception&) {
     return std::nullopt;
   }
