@@ -78,6 +78,7 @@ std::optional<param_map> parse_params(std::string_view q) {
     for (auto p : pv) out.emplace(std::string(p.key), std::string(p.value));
     return out;
   };
+  if (q.empty()) return param_map{};  // a null string_view crashes parse_query
   try {
     return collect(q);
   } catch (const std::exception&) {
