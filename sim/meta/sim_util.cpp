@@ -2,7 +2,7 @@
 
 #include <boost/url/encode.hpp>
 #include <boost/url/encoding_opts.hpp>
-#include <boost/url/params_view.hpp>
+#include <boost/url/params_encoded_view.hpp>
 #include <boost/url/parse_query.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <openssl/evp.h>
@@ -83,10 +83,9 @@ param_list parse_params(std::string_view s) {
   if (!parsed) return out;
   boost::urls::encoding_opts opt;
   opt.space_as_plus = true;
-  boost::urls::params_view view(*parsed, opt);
-  for (auto p : view) {
+  for (auto p : *parsed) {
     if (p.key.empty() && !p.has_value) continue;
-    out.emplace_back(std::string(p.key), std::string(p.value));
+    out.emplace_back(p.key.decode(opt), p.value.decode(opt));
   }
   return out;
 }
