@@ -1,0 +1,240 @@
+// Contract tests of the Snapchat Marketing API simulator, calling handle()
+// directly (suite 'unit'). The loopback HTTP versions are in
+// snapchat_net_test.cpp.
+
+#include <catch2/catch.hpp>
+
+#include <boost/json.hpp>
+#include <boost/url/url_view.hpp>
+
+#include <set>
+
+#include "sim/snapchat/snapchat_data.hpp"
+#include "sim/snapchat/snapchat_platform.hpp"
+
+using namespace adbatch::sim;
+using snapchat::kind;
+using snapchat::node;
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+http_request sc_get(std::string target, std::string auth = "Bearer tok-1") {
+  http_request r;
+  r.method = "GET";
+  r.target = std::move(target);
+  if (!auth.empty()) r.headers["AUTHORIZATION"] = auth;
+  return r;
+}
+
+json::object body(const http_response& r) { return json::parse(r.body).as_object(); }
+
+platform_options roomy() {
+  platform_options o;
+  o.limit_scale = 1000;
+  o.public_base_url = "http://127.0.0.1:18106";
+  return o;
+}
+
+void check_error(const http_response& r, int status) {
+  CHECK(r.status == status);
+  auto b = body(r);
+  CHECK(b.at("request_status").as_string() == "ERROR");
+  CHECK(b.contains("request_id"));
+  CHECK(b.contains("debug_message"));
+  CHECK(b.contains("display_message"));
+  CHECK(b.contains("error_code"));
+  CHECK(r.acct.error);
+}
+
+const time_point t0{};
+
+} // namespace
+
+TEST_CASE("snapchat organizations embed their ad accounts", "[snapchat]") {
+  auto o = roomy();
+  auto p = make_snapchat(o);
+  auto r = p->handle(sc_get("/v1/me/organizations?with_ad_accounts=true"), t0);
+  REQUIRE(r.status == 200);
+  auto b = body(r);
+  CHECK(b.at("request_status").as_string() == "SUCCESS");
+  auto& orgs = b.at("organizations").as_array();
+  REQUIRE(orgs.size() == snapchat::org_count);
+  for (std::size_t i = 0; i < orgs.size(); ++i) {
+    CHECK(orgs[i].at("sub_request_status").as_string() == "SUCCESS");
+    auto& org = orgs[i].at("organization").as_object();
+    int idx = static_cast<int>(i) + 1;
+    CHECK(org.at("id").as_string() == snapchat::id_of(o.seed, {kind::organization, idx}));
+    auto& accounts = org.at("ad_accounts").as_array();
+    CHECK(static_cast<int>(accounts.size()) == snapchat::account_count(o.seed, idx));
+    for (auto& a : accounts) CHECK(a.at("organization_id") == org.at("id"));
+  }
+  CHECK(r.acct.endpoint == "me/organizations");
+  CHECK(r.acct.items == snapchat::org_count);
+  // Without the flag, no nested accounts.
+  auto plain = body(p->handle(sc_get("/v1/me/organizations"), t0));
+  CHECK_FALSE(plain.at("organizations").as_array()[0].at("organization").as_object().contains(
+    "ad_accounts"));
+}
+
+TEST_CASE("snapchat pages with limit and absolute next_link", "[snapchat]") {
+  auto o = roomy();
+  auto p = make_snapchat(o);
+  node acct{kind::adaccount, 1, 3};
+  auto acct_id = snapchat::id_of(o.seed, acct);
+  int n = snapchat::campaign_count(o.seed, 1, 3);
+  std::string target = "/v1/adaccounts/" + acct_id + "/campaigns?limit=50";
+  std::set<std::string> seen;
+  int pages = 0;
+  while (true) {
+    auto r = p->handle(sc_get(target), t0 + pages * 1s);
+    REQUIRE(r.status == 200);
+    auto b = body(r);
+    for (auto& c : b.at("campaigns").as_array()) {
+      CHECK(c.at("sub_request_status").as_string() == "SUCCESS");
+      CHECK(c.at("campaign").at("ad_account_id").as_string() == acct_id);
+      seen.insert(json::value_to<std::string>(c.at("campaign").at("id")));
+    }
+    CHECK(r.acct.endpoint == "adaccounts/campaigns");
+    ++pages;
+    auto* paging = b.if_contains("paging");
+    if (!paging || !paging->as_object().contains("next_link")) break;
+    auto link = json::value_to<std::string>(paging->at("next_link"));
+    REQUIRE(link.rfind("http://127.0.0.1:18106/v1/adaccounts/", 0) == 0);
+    boost::urls::url_view u(link);
+    target = std::string(u.encoded_target());
+    REQUIRE(pages < 10);
+  }
+  CHECK(static_cast<int>(seen.size()) == n);
+  CHECK(pages == (n + 49) / 50);
+
+  // Organization 1 has 120 ad accounts: three pages of 50.
+  auto org = snapchat::id_of(o.seed, {kind::organization, 1});
+  auto first = body(p->handle(sc_get("/v1/organizations/" + org + "/adaccounts?limit=50"), t0));
+  CHECK(first.at("adaccounts").as_array().size() == 50);
+  CHECK(first.at("paging").as_object().contains("next_link"));
+
+  // limit outside 50..1000 and bad cursors: 400 error envelope.
+  check_error(p->handle(sc_get("/v1/adaccounts/" + acct_id + "/campaigns?limit=49"), t0), 400);
+  check_error(p->handle(sc_get("/v1/adaccounts/" + acct_id + "/campaigns?limit=1001"), t0),
+              400);
+  check_error(p->handle(sc_get("/v1/adaccounts/" + acct_id + "/campaigns?limit=50&cursor=zz"),
+                        t0),
+              400);
+  CHECK(p->handle(sc_get("/v1/adaccounts/" + acct_id + "/campaigns?limit=1000"), t0).status
+        == 200);
+}
+
+TEST_CASE("snapchat single objects, children and unknown ids", "[snapchat]") {
+  auto o = roomy();
+  auto p = make_snapchat(o);
+  node camp{kind::campaign, 2, 1, 4};
+  auto camp_id = snapchat::id_of(o.seed, camp);
+  auto one = body(p->handle(sc_get("/v1/campaigns/" + camp_id), t0));
+  auto& items = one.at("campaigns").as_array();
+  REQUIRE(items.size() == 1);
+  CHECK(items[0].at("campaign").at("id").as_string() == camp_id);
+
+  auto squads = p->handle(sc_get("/v1/campaigns/" + camp_id + "/adsquads"), t0);
+  REQUIRE(squads.status == 200);
+  auto sb = body(squads);
+  CHECK(static_cast<int>(sb.at("adsquads").as_array().size())
+        == snapchat::squad_count(o.seed, 2, 1, 4));
+  for (auto& s : sb.at("adsquads").as_array())
+    CHECK(s.at("adsquad").at("campaign_id").as_string() == camp_id);
+  CHECK(squads.acct.items == snapchat::squad_count(o.seed, 2, 1, 4));
+
+  auto acct_id = snapchat::id_of(o.seed, {kind::adaccount, 2, 1});
+  auto ads = body(p->handle(sc_get("/v1/adaccounts/" + acct_id + "/ads"), t0));
+  CHECK(ads.at("ads").as_array().size()
+        == snapchat::children(o.seed, {kind::adaccount, 2, 1}, kind::ad).size());
+
+  check_error(p->handle(sc_get("/v1/campaigns/00000000-0000-4000-8000-000000000000"), t0), 404);
+  check_error(p->handle(sc_get("/v1/adaccounts/" + camp_id), t0), 404);  // wrong type
+  check_error(p->handle(sc_get("/v1/campaigns/" + camp_id, ""), t0), 401);
+  check_error(p->handle(sc_get("/v1/campaigns/" + camp_id, "Bearer invalid-1"), t0), 401);
+  check_error(p->handle(sc_get("/v1/nothing/here"), t0), 404);
+
+  // Same seed, same bytes (apart from request ids).
+  auto a = body(make_snapchat(o)->handle(sc_get("/v1/campaigns/" + camp_id), t0));
+  CHECK(a.at("campaigns") == one.at("campaigns"));
+}
+
+TEST_CASE("snapchat stats shapes", "[snapchat]") {
+  auto o = roomy();
+  auto p = make_snapchat(o);
+  node camp{kind::campaign, 1, 2, 3};
+  auto camp_id = snapchat::id_of(o.seed, camp);
+  auto total = p->handle(sc_get("/v1/campaigns/" + camp_id + "/stats?fields=impressions,swipes,spend"), t0);
+  REQUIRE(total.status == 200);
+  auto tb = body(total);
+  auto& ts = tb.at("total_stats").as_array();
+  REQUIRE(ts.size() == 1);
+  auto& stat = ts[0].at("total_stat").as_object();
+  CHECK(stat.at("id").as_string() == camp_id);
+  CHECK(stat.at("type").as_string() == "CAMPAIGN");
+  CHECK(stat.at("stats").at("impressions").is_int64());
+  CHECK(stat.at("stats").as_object().size() == 3);
+  CHECK(total.acct.endpoint == "campaigns/stats");
+
+  auto day = p->handle(sc_get("/v1/campaigns/" + camp_id
+                              + "/stats?granularity=DAY&start_time=2024-03-01T00:00:00.000-08:00"
+                                "&end_time=2024-03-04T00:00:00.000-08:00&breakdown=ad"),
+                       t0);
+  REQUIRE(day.status == 200);
+  auto db = body(day);
+  auto& series = db.at("timeseries_stats").as_array()[0].at("timeseries_stat").as_object();
+  CHECK(series.at("granularity").as_string() == "DAY");
+  auto& per_ad = series.at("breakdown_stats").at("ad").as_array();
+  auto ads = snapchat::children(o.seed, camp, kind::ad);
+  REQUIRE(per_ad.size() == ads.size());
+  CHECK(per_ad[0].at("id").as_string() == snapchat::id_of(o.seed, ads[0]));
+  auto& points = per_ad[0].at("timeseries").as_array();
+  REQUIRE(points.size() == 3);
+  CHECK(points[0].at("start_time").as_string() == "2024-03-01T00:00:00.000-08:00");
+  CHECK(points[2].at("end_time").as_string() == "2024-03-04T00:00:00.000-08:00");
+  CHECK(day.acct.items == static_cast<std::int64_t>(ads.size() * 3));
+
+  check_error(p->handle(sc_get("/v1/campaigns/" + camp_id + "/stats?granularity=DAY"), t0), 400);
+  check_error(p->handle(sc_get("/v1/campaigns/" + camp_id + "/stats?granularity=WEEK"), t0), 400);
+  check_error(p->handle(sc_get("/v1/campaigns/" + camp_id
+                               + "/stats?granularity=HOUR&start_time=2024-03-01T00:00:00Z"
+                                 "&end_time=2024-03-20T00:00:00Z"),
+                        t0),
+              400);
+}
+
+TEST_CASE("snapchat answers 429 past its per-second budgets", "[snapchat]") {
+  platform_options o;
+  o.limit_scale = 0.2;  // app 4/s, token 2/s
+  auto p = make_snapchat(o);
+  auto org = snapchat::id_of(o.seed, {kind::organization, 2});
+  auto url = "/v1/organizations/" + org;
+  CHECK(p->handle(sc_get(url), t0).status == 200);
+  CHECK(p->handle(sc_get(url), t0).status == 200);
+  auto r = p->handle(sc_get(url), t0);
+  check_error(r, 429);
+  CHECK(r.acct.throttled);
+  CHECK(p->handle(sc_get(url, "Bearer tok-2"), t0).status == 200);
+  CHECK(p->handle(sc_get(url, "Bearer tok-2"), t0).status == 200);
+  CHECK(p->handle(sc_get(url, "Bearer tok-3"), t0).status == 429);  // app spent
+  CHECK(p->handle(sc_get(url), t0 + 1s).status == 200);
+  p->reset_limits();
+  CHECK(p->handle(sc_get(url), t0 + 1s).status == 200);
+
+  fault_profile f;
+  f.throttle_storm = true;
+  p->set_faults(f);
+  CHECK(p->handle(sc_get(url), t0 + 5s).status == 429);
+  f = {};
+  f.error_rate = 1.0;
+  p->set_faults(f);
+  check_error(p->handle(sc_get(url), t0 + 6s), 500);
+  f = {};
+  f.partial_batch_rate = 1.0;
+  p->set_faults(f);
+  auto partial = body(p->handle(sc_get(url), t0 + 7s));
+  CHECK(partial.at("organizations").as_array()[0].at("sub_request_status").as_string()
+        == "ERROR");
+}
