@@ -1,6 +1,9 @@
 #include "persistence/embedded_cluster.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <thread>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
@@ -40,6 +43,43 @@ result<void> chown_to_postgres(const std::string& path) {
   if (::chown(path.c_str(), pw->pw_uid, pw->pw_gid) != 0)
     return make_error(error_code::storage_unavailable, "cannot chown " + path + " to postgres");
   return {};
+}
+
+/// State letter of a process from /proc/<pid>/stat, or 0 if there is none.
+char process_state(long pid) {
+  std::ifstream stat{"/proc/" + std::to_string(pid) + "/stat"};
+  std::string line;
+  if (!std::getline(stat, line))
+    return 0;
+  auto close = line.rfind(')');
+  if (close == std::string::npos || close + 2 >= line.size())
+    return 0;
+  return line[close + 2];
+}
+
+/// Alive = exists and is not a zombie. A container whose pid 1 does not
+/// reap orphans keeps a killed postmaster as a zombie, which kill(pid, 0)
+/// (and so pg_ctl and the postmaster's lock-file check) takes for alive.
+bool process_alive(long pid) {
+  const char state = process_state(pid);
+  return state != 0 && state != 'Z' && state != 'X';
+}
+
+/// True while some process has `pid` as its parent.
+bool has_children(long pid) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    std::ifstream status{entry.path() / "status"};
+    std::string line;
+    while (std::getline(status, line))
+      if (line.rfind("PPid:", 0) == 0) {
+        if (std::atol(line.c_str() + 5) == pid && process_alive(std::atol(
+              entry.path().filename().c_str())))
+          return true;
+        break;
+      }
+  }
+  return false;
 }
 
 int version_of(const fs::path& p) {
@@ -87,13 +127,29 @@ std::string embedded_cluster::conninfo() const {
 result<void> embedded_cluster::run_tool(const std::string& tool,
                                         const std::vector<std::string>& args,
                                         int* exit_code) const {
-  std::vector<std::string> argv;
+  std::vector<std::string> argv{bin_ + "/" + tool};
+  argv.insert(argv.end(), args.begin(), args.end());
+  int code = -1;
+  if (auto r = run_program(std::move(argv), &code); !r)
+    return r;
+  if (exit_code) {
+    *exit_code = code;
+    return {};
+  }
+  if (code != 0)
+    return make_error(error_code::storage_unavailable,
+                      tool + " failed with exit code " + std::to_string(code) + "; see "
+                        + base_ + "/pg_ctl.log and " + base_ + "/server.log");
+  return {};
+}
+
+result<void> embedded_cluster::run_program(std::vector<std::string> argv,
+                                           int* exit_code) const {
+  const std::string program = argv.front();
   if (is_root()) {
     // initdb and postgres refuse to run as root.
-    argv = {"runuser", "-u", "postgres", "--"};
+    argv.insert(argv.begin(), {"runuser", "-u", "postgres", "--"});
   }
-  argv.push_back(bin_ + "/" + tool);
-  argv.insert(argv.end(), args.begin(), args.end());
   std::vector<char*> cargv;
   for (auto& a : argv)
     cargv.push_back(a.data());
@@ -111,31 +167,54 @@ result<void> embedded_cluster::run_tool(const std::string& tool,
   const int rc = posix_spawnp(&pid, cargv[0], &actions, nullptr, cargv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0)
-    return make_error(error_code::storage_unavailable, "cannot run " + argv.front());
+    return make_error(error_code::storage_unavailable, "cannot run " + program);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR)
-      return make_error(error_code::storage_unavailable, "waitpid failed for " + tool);
+      return make_error(error_code::storage_unavailable, "waitpid failed for " + program);
   }
-  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-  if (exit_code) {
-    *exit_code = code;
-    return {};
-  }
-  if (code != 0)
-    return make_error(error_code::storage_unavailable,
-                      tool + " failed with exit code " + std::to_string(code) + "; see " + log
-                        + " and " + base_ + "/server.log");
+  *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
   return {};
 }
 
+long embedded_cluster::postmaster_pid() const {
+  std::ifstream pidfile{data_dir() + "/postmaster.pid"};
+  long pid = 0;
+  if (!(pidfile >> pid))
+    return 0;
+  return pid;
+}
+
 bool embedded_cluster::running() const {
-  if (!fs::exists(data_dir() + "/PG_VERSION"))
-    return false;
-  int code = -1;
-  if (!run_tool("pg_ctl", {"status", "-D", data_dir()}, &code))
-    return false;
-  return code == 0;
+  const long pid = postmaster_pid();
+  return pid > 0 && process_alive(pid);
+}
+
+void embedded_cluster::clear_stale_pid_file() const {
+  const long pid = postmaster_pid();
+  if (pid <= 0 || process_alive(pid))
+    return;
+  // The postmaster is gone (or a zombie nobody reaps). Its backends exit
+  // once they notice; wait for that so two generations never share the
+  // data directory, then drop the lock file the postmaster would trip on.
+  for (int i = 0; i < 100 && has_children(pid); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  adbatch::log().warn("embedded cluster removes the stale postmaster.pid of dead PID {}", pid);
+  std::error_code ec;
+  fs::remove(data_dir() + "/postmaster.pid", ec);
+  // The socket's lock file names the same dead PID.
+  for (const auto& entry : fs::directory_iterator(socket_dir(), ec)) {
+    const auto name = entry.path().filename().string();
+    if (name.rfind(".s.PGSQL.", 0) != 0 || name.size() < 5
+        || name.compare(name.size() - 5, 5, ".lock") != 0)
+      continue;
+    std::ifstream lock{entry.path()};
+    long owner = 0;
+    if (lock >> owner && owner == pid) {
+      lock.close();
+      fs::remove(entry.path(), ec);
+    }
+  }
 }
 
 result<std::string> embedded_cluster::start() {
@@ -166,10 +245,9 @@ result<std::string> embedded_cluster::start() {
   if (is_root()) {
     // The postgres user must reach the base through every parent.
     int code = -1;
-    if (!run_tool("pg_ctl", {"--version"}, &code) || code != 0)
+    if (!run_program({"test", "-w", base_, "-a", "-x", base_}, &code) || code != 0)
       return make_error(error_code::storage_unavailable,
-                        "user postgres cannot run " + bin_ + "/pg_ctl or write " + base_
-                          + "; every parent directory of " + base_
+                        "user postgres cannot write " + base_ + "; every parent directory of " + base_
                           + " must be traversable (o+x) by postgres");
   }
 
@@ -200,6 +278,7 @@ result<std::string> embedded_cluster::start() {
   }
 
   if (!running()) {
+    clear_stale_pid_file();
     adbatch::log().info("embedded cluster starts on {}", data_dir());
     if (auto r = run_tool("pg_ctl", {"start", "-D", data_dir(), "-l", base_ + "/server.log",
                                      "-w", "-t", "120"});

@@ -59,8 +59,16 @@ public:
   std::string socket_dir() const { return base_ + "/sock"; }
 
 private:
+  /// Runs bin_/tool (as postgres when root); output goes to pg_ctl.log.
   result<void> run_tool(const std::string& tool, const std::vector<std::string>& args,
                         int* exit_code = nullptr) const;
+  /// Runs any program (as postgres when root); output goes to pg_ctl.log.
+  result<void> run_program(std::vector<std::string> argv, int* exit_code) const;
+
+  /// The PID in data/postmaster.pid, 0 if none.
+  long postmaster_pid() const;
+  /// Removes postmaster.pid when its postmaster is dead.
+  void clear_stale_pid_file() const;
 
   embedded_cluster_options options_;
   std::string base_;

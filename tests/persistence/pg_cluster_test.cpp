@@ -4,7 +4,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <csignal>
 #include <cstdlib>
+#include <fstream>
+#include <thread>
 #include <filesystem>
 #include <random>
 
@@ -79,6 +82,32 @@ TEST_CASE("the embedded cluster keeps its data across restarts", "[pg]") {
     b->reset();
     c->reset();
     // The destructor stops what this object started.
+  }
+  {
+    // A crash: kill -9 the postmaster. The next start clears the stale
+    // lock files (even if the dead postmaster lingers as an unreaped
+    // zombie), PostgreSQL recovers, and the committed row is there.
+    embedded_cluster cluster{opts};
+    auto info = cluster.start();
+    REQUIRE(info);
+    std::ifstream pidfile{cluster.data_dir() + "/postmaster.pid"};
+    long pid = 0;
+    REQUIRE(pidfile >> pid);
+    REQUIRE(::kill(static_cast<pid_t>(pid), SIGKILL) == 0);
+    for (int i = 0; i < 100 && cluster.running(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    CHECK_FALSE(cluster.running());
+    embedded_cluster again{opts};
+    auto info2 = again.start();
+    INFO((info2 ? *info2 : info2.error().message));
+    REQUIRE(info2);
+    auto b = pg_backend::connect(*info2);
+    REQUIRE(b);
+    auto v = (*b)->get_request(org, id);
+    REQUIRE(v);
+    CHECK(v->id == id);
+    b->reset();
+    REQUIRE(again.stop());
   }
   embedded_cluster probe{opts};
   CHECK_FALSE(probe.running());
