@@ -1,0 +1,456 @@
+// The LinkedIn simulator's request pipeline: query tunnelling, headers
+// (auth, LinkedIn-Version, Rest.li protocol), faults, daily budgets, routing.
+
+#include "sim/linkedin/linkedin_platform.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <mutex>
+#include <random>
+#include <unordered_map>
+
+#include "sim/core/rate_window.hpp"
+#include "sim/linkedin/linkedin_internal.hpp"
+
+namespace adbatch::sim {
+
+namespace json = boost::json;
+using namespace linkedin;
+
+namespace {
+
+constexpr auto day = std::chrono::hours{24};
+
+std::string lower(std::string_view s) {
+  std::string out{s};
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return std::string{s};
+}
+
+// YYYYMM -> months since year 0, or nullopt if malformed.
+std::optional<int> month_index(std::string_view v) {
+  if (v.size() != 6 || !std::all_of(v.begin(), v.end(), ::isdigit)) return std::nullopt;
+  int y = std::stoi(std::string{v.substr(0, 4)});
+  int m = std::stoi(std::string{v.substr(4, 2)});
+  if (m < 1 || m > 12) return std::nullopt;
+  return y * 12 + (m - 1);
+}
+
+std::string current_month_utc() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[8];
+  std::strftime(buf, sizeof buf, "%Y%m", &tm);
+  return buf;
+}
+
+bool has_restli2_syntax(std::string_view query) {
+  return query.find("List(") != std::string_view::npos
+         || query.find("=(") != std::string_view::npos
+         || query.find("List%28") != std::string_view::npos;
+}
+
+class linkedin_platform final : public platform {
+public:
+  linkedin_platform(const platform_options& opts, const linkedin_options& li)
+    : opts_(opts),
+      li_(li),
+      data_(opts.seed, li.catalog),
+      rng_(opts.seed ^ 0x11e4ed1aULL),
+      app_day_(scaled(li.app_daily_limit), day, opts.time_scale) {
+    if (li_.current_version.empty()) li_.current_version = current_month_utc();
+    if (li_.active_versions.empty()) {
+      auto newest = month_index(li_.current_version).value_or(0);
+      for (int i = 0; i < std::max(1, li_.active_months); ++i) {
+        int idx = newest - i;
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%04d%02d", idx / 12, idx % 12 + 1);
+        li_.active_versions.push_back(buf);
+      }
+    }
+  }
+
+  std::string_view name() const override { return "linkedin"; }
+
+  http_response handle(const http_request& req, time_point now) override {
+    std::lock_guard lock{mutex_};
+    auto r = handle_locked(req, now);
+    r.with_header("X-RestLi-Protocol-Version", "2.0.0");
+    r.with_header("x-li-uuid", request_uuid());
+    return r;
+  }
+
+  void set_faults(const fault_profile& faults) override {
+    std::lock_guard lock{mutex_};
+    opts_.faults = faults;
+  }
+
+  void reset_limits() override {
+    std::lock_guard lock{mutex_};
+    app_day_.reset();
+    member_day_.clear();
+  }
+
+private:
+  std::int64_t scaled(std::int64_t limit) const {
+    return std::max<std::int64_t>(1, static_cast<std::int64_t>(
+                                       static_cast<double>(limit) * opts_.limit_scale));
+  }
+
+  std::string request_uuid() {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string s;
+    auto r = rng_();
+    for (int i = 0; i < 16; ++i) s += hex[(r >> (i * 4)) & 0xf];
+    return s;
+  }
+
+  http_response handle_locked(const http_request& req, time_point now) {
+    auto path = req.path();
+    if (path.substr(0, 6) != "/rest/")
+      return with_label(restli_error(404, "", "No virtual resource found"), "unknown");
+
+    // Split the path into decoded segments ("adAccounts", "123", ...).
+    std::vector<std::string> segs;
+    std::string_view rest = path.substr(6);
+    while (!rest.empty()) {
+      auto slash = rest.find('/');
+      auto seg = rest.substr(0, slash);
+      if (!seg.empty()) segs.emplace_back(seg);
+      if (slash == std::string_view::npos) break;
+      rest.remove_prefix(slash + 1);
+    }
+    std::string resource = segs.empty() ? "unknown" : segs.front();
+    std::string label = resource;
+    if (segs.size() >= 3) label = segs[2];
+
+    // 1. Authentication.
+    auto auth = req.header("Authorization");
+    if (!auth || trim(*auth).empty())
+      return with_label(restli_error(401, "EMPTY_ACCESS_TOKEN", "Empty oauth2_access_token", 65604), label);
+    auto auth_v = trim(*auth);
+    if (lower(auth_v.substr(0, 7)) != "bearer ")
+      return with_label(restli_error(401, "INVALID_ACCESS_TOKEN",
+                                     "Unknown authentication scheme", 65600), label);
+    auto token = trim(auth_v.substr(7));
+    if (token.empty())
+      return with_label(restli_error(401, "EMPTY_ACCESS_TOKEN", "Empty oauth2_access_token", 65604), label);
+    if (token.rfind("expired", 0) == 0)
+      return with_label(restli_error(401, "EXPIRED_ACCESS_TOKEN",
+                                     "The token used in the request has expired", 65601), label);
+    if (token.rfind("invalid", 0) == 0)
+      return with_label(restli_error(401, "INVALID_ACCESS_TOKEN", "Invalid access token", 65600), label);
+
+    // 2. LinkedIn-Version.
+    auto version = req.header("LinkedIn-Version");
+    if (!version || trim(*version).empty())
+      return with_label(restli_error(400, "VERSION_MISSING",
+                                     "A version must be present. Please specify a version by "
+                                     "adding the LinkedIn-Version header."), label);
+    auto v = trim(*version);
+    std::string month = v.substr(0, v.find('.'));
+    std::string patch = v.find('.') == std::string::npos ? "01" : v.substr(v.find('.') + 1);
+    if (!month_index(month))
+      return with_label(restli_error(400, "INVALID_VERSION",
+                                     "Invalid version " + v + ". Versions have the form YYYYMM"), label);
+    if (std::find(li_.active_versions.begin(), li_.active_versions.end(), month)
+        == li_.active_versions.end())
+      return with_label(restli_error(426, "NONEXISTENT_VERSION",
+                                     "Requested version " + month + patch + " is not active"), label);
+
+    // 3. Method and query, undoing query tunnelling.
+    std::string method = req.method;
+    std::string query{req.query()};
+    if (method == "POST") {
+      auto override_m = req.header("X-HTTP-Method-Override");
+      if (override_m && trim(*override_m) == "GET") {
+        auto ct = lower(req.header("Content-Type").value_or(""));
+        if (ct.rfind("application/x-www-form-urlencoded", 0) != 0)
+          return with_label(restli_error(400, "ILLEGAL_ARGUMENT",
+                                         "Query tunnelling requires Content-Type "
+                                         "application/x-www-form-urlencoded"), label);
+        if (!req.body.empty()) query = query.empty() ? req.body : query + "&" + req.body;
+        method = "GET";
+      }
+    }
+    if (method != "GET")
+      return with_label(restli_error(405, "METHOD_NOT_ALLOWED",
+                                     "Method " + method + " is not supported by the simulator"), label);
+
+    // 4. Rest.li protocol 2.0: without the header the server parses
+    // protocol 1.0, where List(...) and (k:v) are not syntax.
+    auto proto = req.header("X-RestLi-Protocol-Version");
+    bool v2 = proto && trim(*proto) == "2.0.0";
+    if (!v2 && has_restli2_syntax(query))
+      return with_label(restli_error(400, "ILLEGAL_ARGUMENT",
+                                     "Invalid query parameters passed to request: Rest.li 2.0 "
+                                     "syntax requires the header X-RestLi-Protocol-Version: 2.0.0"), label);
+
+    auto params = restli::split_query(query);
+    if (!params)
+      return with_label(restli_error(400, "ILLEGAL_ARGUMENT", "Malformed query string"), label);
+    query_map q;
+    for (auto& p : *params) q[p.name] = p.raw_value;
+
+    // 5. Route (before any budget is spent: unknown resources cost nothing).
+    auto route = resolve(segs, q);
+    if (!route.error.body.empty()) return with_label(std::move(route.error), label);
+    label += ":" + route.kind;
+
+    auto restli_method = req.header("X-RestLi-Method");
+    if (restli_method && route.kind == "batch_get" && lower(trim(*restli_method)) != "batch_get")
+      return with_label(restli_error(400, "ILLEGAL_ARGUMENT",
+                                     "X-RestLi-Method " + *restli_method
+                                       + " does not match the request (BATCH_GET)"), label);
+
+    // 6. Faults the platform answers itself.
+    auto& f = opts_.faults;
+    std::uniform_real_distribution<double> u01(0.0, 1.0);
+    if (f.throttle_storm || (f.throttle_rate > 0 && u01(rng_) < f.throttle_rate))
+      return throttled(label, "APPLICATION");
+    if (f.error_rate > 0 && u01(rng_) < f.error_rate) {
+      auto r = (rng_() % 2 == 0)
+                 ? restli_error(500, "INTERNAL_SERVER_ERROR", "Internal Server Error")
+                 : restli_error(503, "SERVICE_UNAVAILABLE", "Service Unavailable");
+      return with_label(std::move(r), label);
+    }
+
+    // 7. Daily budgets: application, then member (= access token).
+    auto member_it = member_day_.find(token);
+    if (member_it == member_day_.end())
+      member_it = member_day_
+                    .emplace(token, rate_window{scaled(li_.member_daily_limit), day,
+                                                opts_.time_scale})
+                    .first;
+    if (app_day_.remaining(now) < 1) return throttled(label, "APPLICATION");
+    if (member_it->second.remaining(now) < 1) return throttled(label, "MEMBER");
+    app_day_.spend(1, now);
+    member_it->second.spend(1, now);
+
+    request_context ctx{data_, li_, opts_, f.partial_batch_rate, &rng_, std::string{path}};
+    auto r = route.run(q, ctx);
+    r.acct.endpoint = label;
+    r.acct.quota_units = 1;
+    return r;
+  }
+
+  struct route_result {
+    std::string kind;  ///< get, batch_get, finder, analytics
+    std::function<http_response(const query_map&, request_context&)> run;
+    http_response error;  ///< set (non-empty body) when there is no route
+  };
+
+  route_result resolve(const std::vector<std::string>& segs, const query_map& q) {
+    route_result rr;
+    auto not_found = [&](const std::string& what) {
+      rr.error = restli_error(404, "", "Resource " + what + " does not exist");
+      return rr;
+    };
+    if (segs.empty()) return not_found("''");
+    auto& res = segs[0];
+
+    if (res == "adAnalytics") {
+      if (segs.size() != 1 || !q.count("q")) {
+        rr.error = restli_error(400, "ILLEGAL_ARGUMENT",
+                                "adAnalytics requires q=analytics or q=statistics");
+        return rr;
+      }
+      rr.kind = "analytics";
+      rr.run = [](const query_map& qm, request_context& ctx) { return handle_analytics(qm, ctx); };
+      return rr;
+    }
+    if (res == "leadFormResponses") {
+      if (segs.size() == 2) {
+        auto key = restli::parse(segs[1]);
+        std::string id = key && key->is_string() ? key->str() : segs[1];
+        rr.kind = "get";
+        rr.run = [this, id](const query_map& qm, request_context&) {
+          collection c{"leadFormResponses", [this](const std::string& k) { return data_.lead(k); }, {}, {}};
+          return handle_get(c, id, qm);
+        };
+        return rr;
+      }
+      if (segs.size() != 1 || !q.count("q")) {
+        rr.error = restli_error(400, "ILLEGAL_ARGUMENT", "leadFormResponses requires q=owner");
+        return rr;
+      }
+      rr.kind = "finder";
+      rr.run = [](const query_map& qm, request_context& ctx) { return handle_lead_finder(qm, ctx); };
+      return rr;
+    }
+    if (res != "adAccounts") return not_found(res);
+
+    // adAccounts[/{id}[/{sub}[/{key}]]]
+    std::optional<collection> coll;
+    std::optional<std::string> key;
+    if (segs.size() <= 2) {
+      coll = accounts();
+      if (segs.size() == 2) key = decoded_key(segs[1]);
+    } else {
+      auto acct_key = decoded_key(segs[1]);
+      auto acct = acct_key ? urn_id(*acct_key, "sponsoredAccount") : std::nullopt;
+      if (!acct || !data_.has_account(*acct)) {
+        rr.error = restli_error(404, "NOT_FOUND", "Not found: ad account " + segs[1]);
+        return rr;
+      }
+      auto& sub = segs[2];
+      if (sub == "adCampaigns") coll = campaigns(*acct);
+      else if (sub == "adCampaignGroups") coll = campaign_groups(*acct);
+      else if (sub == "creatives") coll = creatives(*acct);
+      else return not_found(sub);
+      if (segs.size() == 4) key = decoded_key(segs[3]);
+      if (segs.size() > 4) return not_found(segs[4]);
+    }
+    if (segs.size() == 2 || segs.size() == 4) {
+      if (!key) {
+        rr.error = restli_error(400, "ILLEGAL_ARGUMENT", "Malformed key in path");
+        return rr;
+      }
+      rr.kind = "get";
+      rr.run = [c = *coll, k = *key](const query_map& qm, request_context&) {
+        return handle_get(c, k, qm);
+      };
+      return rr;
+    }
+    if (q.count("ids")) {
+      rr.kind = "batch_get";
+      rr.run = [c = *coll](const query_map& qm, request_context& ctx) {
+        return handle_batch_get(c, qm, ctx);
+      };
+      return rr;
+    }
+    if (q.count("q")) {
+      rr.kind = "finder";
+      rr.run = [c = *coll](const query_map& qm, request_context& ctx) {
+        return handle_finder(c, qm, ctx);
+      };
+      return rr;
+    }
+    rr.error = restli_error(400, "ILLEGAL_ARGUMENT",
+                            "GET_ALL is not supported on " + coll->label
+                              + ": use ids=List(...) or a finder (q=...)");
+    return rr;
+  }
+
+  static std::optional<std::string> decoded_key(const std::string& seg) {
+    auto v = restli::parse(seg);
+    if (!v || !v->is_string()) return std::nullopt;
+    return v->str();
+  }
+
+  collection accounts() {
+    collection c;
+    c.label = "adAccounts";
+    c.finders = {"search"};
+    c.find = [this](const std::string& k) -> std::optional<json::object> {
+      auto id = urn_id(k, "sponsoredAccount");
+      if (!id || !data_.has_account(*id)) return std::nullopt;
+      return data_.account(*id);
+    };
+    c.all = [this] {
+      std::vector<json::object> out;
+      for (auto id : data_.account_ids()) out.push_back(data_.account(id));
+      return out;
+    };
+    return c;
+  }
+
+  collection campaigns(std::int64_t acct) {
+    collection c;
+    c.label = "adCampaigns";
+    c.finders = {"search"};
+    c.find = [this, acct](const std::string& k) -> std::optional<json::object> {
+      auto id = urn_id(k, "sponsoredCampaign");
+      if (!id || data_.account_of_campaign(*id) != acct) return std::nullopt;
+      return data_.campaign(*id);
+    };
+    c.all = [this, acct] {
+      std::vector<json::object> out;
+      for (auto id : data_.campaign_ids(acct)) out.push_back(data_.campaign(id));
+      return out;
+    };
+    return c;
+  }
+
+  collection campaign_groups(std::int64_t acct) {
+    collection c;
+    c.label = "adCampaignGroups";
+    c.finders = {"search"};
+    c.find = [this, acct](const std::string& k) -> std::optional<json::object> {
+      auto id = urn_id(k, "sponsoredCampaignGroup");
+      if (!id || data_.account_of_group(*id) != acct) return std::nullopt;
+      return data_.campaign_group(*id);
+    };
+    c.all = [this, acct] {
+      return std::vector<json::object>{data_.campaign_group(data_.campaign_group_of(acct))};
+    };
+    return c;
+  }
+
+  collection creatives(std::int64_t acct) {
+    collection c;
+    c.label = "creatives";
+    c.finders = {"criteria", "search"};
+    c.find = [this, acct](const std::string& k) -> std::optional<json::object> {
+      auto id = urn_id(k, "sponsoredCreative");
+      if (!id) return std::nullopt;
+      auto campaign = data_.campaign_of_creative(*id);
+      if (!campaign || data_.account_of_campaign(*campaign) != acct) return std::nullopt;
+      return data_.creative(*id);
+    };
+    c.all = [this, acct] {
+      std::vector<json::object> out;
+      for (auto campaign : data_.campaign_ids(acct))
+        for (auto id : data_.creative_ids_of_campaign(campaign)) out.push_back(data_.creative(id));
+      return out;
+    };
+    return c;
+  }
+
+  http_response throttled(const std::string& label, const char* scope) {
+    auto r = restli_error(429, "TOO_MANY_REQUESTS",
+                          std::string{"Resource level throttle "} + scope
+                            + " DAY limit for calls to this resource is reached.",
+                          101);
+    r.acct.throttled = true;
+    r.acct.quota_units = 0;
+    r.acct.endpoint = label;
+    return r;
+  }
+
+  static http_response with_label(http_response r, const std::string& label) {
+    r.acct.endpoint = label;
+    r.acct.quota_units = 0;
+    return r;
+  }
+
+  std::mutex mutex_;
+  platform_options opts_;
+  linkedin_options li_;
+  catalog data_;
+  std::mt19937_64 rng_;
+  rate_window app_day_;
+  std::unordered_map<std::string, rate_window> member_day_;
+};
+
+} // namespace
+
+std::unique_ptr<platform> make_linkedin(const platform_options& opts,
+                                        const linkedin_options& li) {
+  return std::make_unique<linkedin_platform>(opts, li);
+}
+
+std::unique_ptr<platform> make_linkedin(const platform_options& opts) {
+  return make_linkedin(opts, linkedin_options{});
+}
+
+} // namespace adbatch::sim
