@@ -255,8 +255,10 @@ struct http_client::impl {
         continue;  // the server closed the idle connection: retry once
       if (ec == beast::error::timeout)
         return client_error{client_errc::timeout, "request timed out"};
-      if (ec == http::error::body_limit || ec == http::error::header_limit
-          || ec.category() == beast::error_code(http::error::bad_target).category())
+      bool closed = ec == http::error::end_of_stream
+                    || ec == http::error::partial_message;
+      if (!closed
+          && ec.category() == beast::error_code(http::error::bad_target).category())
         return client_error{client_errc::bad_response, ec.message()};
       return client_error{client_errc::io, ec.message()};
     }
