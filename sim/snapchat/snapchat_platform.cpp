@@ -312,7 +312,7 @@ private:
                       std::string_view path, accounting& acct) {
     auto with_accounts = [&] {
       auto it = params.find("with_ad_accounts");
-      return it != params.end() && it->second == "true";
+      return it != params.end() && (it->second == "true" || it->second == "True");
     };
     if (segs[0] == "me") {
       if (segs.size() == 1) return me();

@@ -491,7 +491,9 @@ private:
     if (metrics.empty()) metrics = {"spend", "impressions"};
 
     std::int64_t first_day = -1, last_day = -1;
-    bool lifetime = get("query_lifetime") == "true";
+    auto lifetime_flag = get("query_lifetime");
+    // Python SDKs send booleans as "True".
+    bool lifetime = lifetime_flag == "true" || lifetime_flag == "True";
     if (lifetime) {
       if (by_day)
         throw tt_error{code_param, "dimensions: stat_time_day is not allowed with "
