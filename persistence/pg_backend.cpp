@@ -16,8 +16,6 @@ namespace adbatch::persistence {
 
 namespace {
 
-constexpr const char* queue_table = "adbatch.batch_request_queue";
-
 /// Epoch microseconds of a timestamptz column, NULL stays NULL.
 std::string us(const char* col) {
   return std::string{"(extract(epoch from "} + col + ") * 1000000)::bigint";
@@ -388,17 +386,25 @@ pg_backend::enqueue_batch(const std::vector<enqueue_request>& requests) {
             {"params", v.params},
             {"request_key", v.request_key},
             {"priority", v.priority},
-            {"max_attempts", v.max_attempts}});
+            {"max_attempts", v.max_attempts},
+            {"n", rows_json.size()}});
         }
+        // Ids follow the batch order (nextval runs after the inner sort),
+        // but rows go in in key order: concurrent enqueuers then wait on
+        // each other's uncommitted keys in one global order and cannot
+        // deadlock.
         auto ins = conn_->exec(
           "INSERT INTO adbatch.batch_request_queue "
-          "(org_id, platform, connection_id, request_type, params, request_key, priority, "
+          "(id, org_id, platform, connection_id, request_type, params, request_key, priority, "
           "max_attempts) "
-          "SELECT x.org_id, x.platform, x.connection_id, x.request_type, x.params::jsonb, "
-          "x.request_key, x.priority, x.max_attempts "
-          "FROM json_to_recordset($1::json) AS x(org_id uuid, platform text, "
-          "connection_id uuid, request_type text, params text, request_key text, "
-          "priority smallint, max_attempts integer) "
+          "SELECT s.id, s.org_id, s.platform, s.connection_id, s.request_type, s.params::jsonb, "
+          "s.request_key, s.priority, s.max_attempts FROM ("
+          "  SELECT nextval('adbatch.batch_request_queue_id_seq') AS id, x.* "
+          "  FROM json_to_recordset($1::json) AS x(org_id uuid, platform text, "
+          "  connection_id uuid, request_type text, params text, request_key text, "
+          "  priority smallint, max_attempts integer, n bigint) "
+          "  ORDER BY x.n) s "
+          "ORDER BY s.request_key "
           "ON CONFLICT (request_key) WHERE status IN ('pending', 'processing') DO NOTHING "
           "RETURNING request_key, id",
           {boost::json::serialize(rows_json)});
@@ -443,6 +449,13 @@ pg_backend::enqueue_batch(const std::vector<enqueue_request>& requests) {
 
   if (!by_org.empty()) {
     auto status = in_txn(*conn_, role::app, &by_org.begin()->first, body);
+    // A deadlock or serialization failure rolled everything back: the
+    // whole batch can simply run again.
+    for (int retry = 0; retry < 3 && !status
+                        && (conn_->last_sqlstate() == "40P01"
+                            || conn_->last_sqlstate() == "40001");
+         ++retry)
+      status = in_txn(*conn_, role::app, &by_org.begin()->first, body);
     if (!status) {
       // Nothing committed: every item that was not rejected by validation
       // shares the storage error.
@@ -692,46 +705,29 @@ result<batch_outcome> pg_backend::complete_many(const std::vector<completion>& i
   });
 }
 
-namespace {
-
-struct fail_row {
-  request_id id;
-  request_status status;
-  std::optional<time_point> next_attempt_at;
-};
-
-} // namespace
-
 result<fail_outcome> pg_backend::fail(request_id id, const std::string& lease_owner,
                                       const std::string& error, const std::string& code,
                                       bool retryable) {
-  // Shares fail_many's statements; reads the row back for the outcome.
-  auto r = fail_many({failure{id, error, code, retryable}}, lease_owner);
+  std::map<request_id, fail_outcome> outcomes;
+  auto r = fail_rows({failure{id, error, code, retryable}}, lease_owner, &outcomes);
   if (!r)
     return r.error();
-  if (r->applied.empty())
+  auto it = outcomes.find(id);
+  if (it == outcomes.end())
     return make_error(error_code::conflict, "request " + std::to_string(id)
                                               + " is not processing under lease owner "
                                               + lease_owner);
-  auto row = in_txn(*conn_, role::worker, nullptr, [&]() -> result<fail_outcome> {
-    auto q = conn_->exec("SELECT status, " + us("next_attempt_at")
-                           + " FROM adbatch.batch_request_queue WHERE id = $1",
-                         {std::to_string(id)});
-    if (!q)
-      return q.error();
-    fail_outcome out;
-    if (q->size() == 1) {
-      out.status = parse_request_status(q->text(0, 0)).value_or(request_status::failed);
-      if (out.status == request_status::pending)
-        out.next_attempt_at = from_us(q->i64(0, 1));
-    }
-    return out;
-  });
-  return row;
+  return it->second;
 }
 
 result<batch_outcome> pg_backend::fail_many(const std::vector<failure>& items,
                                             const std::string& lease_owner) {
+  return fail_rows(items, lease_owner, nullptr);
+}
+
+result<batch_outcome>
+pg_backend::fail_rows(const std::vector<failure>& items, const std::string& lease_owner,
+                      std::map<request_id, fail_outcome>* outcomes) {
   batch_outcome out;
   if (items.empty())
     return out;
@@ -781,12 +777,20 @@ result<batch_outcome> pg_backend::fail_many(const std::vector<failure>& items,
         "  completed_at = CASE WHEN x.status = 'failed' THEN now() END, updated_at = now() "
         "FROM json_to_recordset($1::json) AS x(id bigint, status text, delay_ms bigint, "
         "  error text, error_code text) "
-        "WHERE q.id = x.id RETURNING q.id",
+        "WHERE q.id = x.id RETURNING q.id, q.status, " + us("q.next_attempt_at"),
         {boost::json::serialize(rows_json)});
       if (!r)
         return r.error();
-      for (int i = 0; i < r->size(); ++i)
+      for (int i = 0; i < r->size(); ++i) {
         applied.insert(r->i64(i, 0));
+        if (outcomes) {
+          fail_outcome o;
+          o.status = parse_request_status(r->text(i, 1)).value_or(request_status::failed);
+          if (o.status == request_status::pending)
+            o.next_attempt_at = from_us(r->i64(i, 2));
+          (*outcomes)[r->i64(i, 0)] = o;
+        }
+      }
     }
     for (const auto& f : items)
       (applied.count(f.id) ? out.applied : out.rejected).push_back(f.id);

@@ -9,6 +9,7 @@
 // calls run as `SET LOCAL ROLE adbatch_app` with `adbatch.org_id` set, so
 // row-level security filters them; worker calls run as adbatch_worker.
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -80,6 +81,11 @@ public:
 
 private:
   pg_backend(std::unique_ptr<pg_connection> conn, backend_options options);
+
+  /// fail_many; also fills `outcomes` (one per applied id) when given.
+  result<batch_outcome> fail_rows(const std::vector<failure>& items,
+                                  const std::string& lease_owner,
+                                  std::map<request_id, fail_outcome>* outcomes);
 
   std::unique_ptr<pg_connection> conn_;
   backend_options options_;

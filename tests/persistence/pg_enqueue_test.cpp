@@ -3,7 +3,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <map>
+#include <numeric>
+#include <random>
 #include <thread>
 
 #include "tests/persistence/pg_test_db.hpp"
@@ -130,8 +133,10 @@ TEST_CASE("8 concurrent enqueuers get one row per distinct request", "[pg]") {
   add_standard_connections(*db.backend());
   constexpr int threads_n = 8;
   constexpr int distinct = 40;
-  // Every thread enqueues the same 40 requests in its own order, in small
-  // batches, so the transactions overlap.
+  // Every thread enqueues the same 40 requests in its own shuffled order,
+  // 10 per batch, so the transactions overlap and wait on each other's
+  // uncommitted keys (in an order that would deadlock without key-ordered
+  // inserts).
   std::vector<std::map<int, request_id>> seen(threads_n);
   std::vector<std::string> errors(threads_n);
   std::vector<std::thread> threads;
@@ -142,11 +147,14 @@ TEST_CASE("8 concurrent enqueuers get one row per distinct request", "[pg]") {
         errors[t] = b.error().message;
         return;
       }
-      for (int round = 0; round < distinct; round += 5) {
+      std::vector<int> order(distinct);
+      std::iota(order.begin(), order.end(), 0);
+      std::shuffle(order.begin(), order.end(), std::mt19937{static_cast<unsigned>(t)});
+      for (int round = 0; round < distinct; round += 10) {
         std::vector<enqueue_request> batch;
         std::vector<int> which;
-        for (int k = 0; k < 5; ++k) {
-          int n = (round + k + t * 7) % distinct;
+        for (int k = 0; k < 10; ++k) {
+          int n = order[round + k];
           which.push_back(n);
           batch.push_back(meta_request("{\"n\":" + std::to_string(n) + "}"));
         }
