@@ -1,17 +1,6 @@
 #include "sim/core/platform.hpp"
 
-#include <algorithm>
-#include <cctype>
-
 namespace adbatch::sim {
-
-bool header_less::operator()(std::string_view a, std::string_view b) const {
-  return std::lexicographical_compare(
-    a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-      return std::tolower(static_cast<unsigned char>(x))
-             < std::tolower(static_cast<unsigned char>(y));
-    });
-}
 
 std::string_view http_request::path() const {
   std::string_view t{target};

@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "net/http_types.hpp"
+
 namespace adbatch::sim {
 
 /// The simulators' clock. Tests pass any time point they like.
@@ -23,10 +25,9 @@ using clock = std::chrono::steady_clock;
 using time_point = clock::time_point;
 
 /// Case-insensitive header names, as HTTP requires (clients send any case).
-struct header_less {
-  bool operator()(std::string_view a, std::string_view b) const;
-};
-using header_map = std::map<std::string, std::string, header_less>;
+/// The same type as net's, so the front end moves headers without copying.
+using header_less = net::header_less;
+using header_map = net::header_map;
 
 /// One HTTP request as the front end received it.
 struct http_request {
