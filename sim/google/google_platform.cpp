@@ -292,7 +292,10 @@ private:
     if (!customer.empty()) {
       auto it = qps_.find(customer);
       if (it == qps_.end())
-        it = qps_.emplace(customer, rate_window(scaled(go_.customer_qps), 1s, opts_.time_scale)).first;
+        // Not scaled by limit_scale: it is no published budget, and
+        // scaling it would throttle tiny-budget tests by rate first.
+        it = qps_.emplace(customer, rate_window(std::max<std::int64_t>(1, go_.customer_qps), 1s,
+                                                opts_.time_scale)).first;
       if (!it->second.try_spend(1, now)) {
         auto delay = std::chrono::duration_cast<std::chrono::seconds>(
                        it->second.published_reset_in(now) + 999ms).count();
