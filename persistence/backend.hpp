@@ -52,6 +52,12 @@ struct backend_options {
   /// Source of jitter in [0, 1); empty = a thread-local PRNG. Tests pass a
   /// constant for exact bounds.
   std::function<double()> jitter_source;
+  /// Longest a single statement may run (PostgreSQL statement_timeout);
+  /// zero = no limit. Bounds a call that hangs on a stuck server or lock.
+  std::chrono::milliseconds statement_timeout{30'000};
+  /// Longest a connection attempt may take unless the conninfo says
+  /// otherwise (libpq connect_timeout, whole seconds, at least 2).
+  std::chrono::seconds connect_timeout{10};
 };
 
 /// The queue's storage operations.

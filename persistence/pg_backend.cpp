@@ -196,9 +196,16 @@ pg_backend::~pg_backend() = default;
 
 result<std::unique_ptr<pg_backend>> pg_backend::connect(const std::string& conninfo,
                                                         backend_options options) {
-  auto conn = pg_connection::open(conninfo);
+  auto conn = pg_connection::open(conninfo,
+                                  static_cast<int>(options.connect_timeout.count()));
   if (!conn)
     return conn.error();
+  if (options.statement_timeout.count() > 0) {
+    auto set = (*conn)->exec("SELECT set_config('statement_timeout', $1, false)",
+                             {std::to_string(options.statement_timeout.count()) + "ms"});
+    if (!set)
+      return set.error();
+  }
   return std::unique_ptr<pg_backend>{new pg_backend(std::move(*conn), std::move(options))};
 }
 

@@ -47,8 +47,15 @@ bool pg_rows::boolean(int row, int col) const {
 
 // -- pg_connection -----------------------------------------------------------------
 
-result<std::unique_ptr<pg_connection>> pg_connection::open(const std::string& conninfo) {
-  PGconn* conn = PQconnectdb(conninfo.c_str());
+result<std::unique_ptr<pg_connection>> pg_connection::open(const std::string& conninfo,
+                                                           int connect_timeout_s) {
+  // dbname with expand_dbname=1 takes a whole conninfo; its own settings
+  // override the connect_timeout default given before it.
+  const std::string timeout = std::to_string(connect_timeout_s);
+  const char* keys[] = {"connect_timeout", "dbname", nullptr};
+  const char* values[] = {connect_timeout_s > 0 ? timeout.c_str() : nullptr, conninfo.c_str(),
+                          nullptr};
+  PGconn* conn = PQconnectdbParams(keys, values, 1);
   if (conn == nullptr)
     return make_error(error_code::storage_unavailable, "libpq: out of memory");
   if (PQstatus(conn) != CONNECTION_OK) {

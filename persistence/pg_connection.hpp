@@ -45,8 +45,11 @@ using pg_param = std::optional<std::string>;
 /// One PostgreSQL connection.
 class pg_connection {
 public:
-  /// Opens a connection. storage_unavailable if it cannot.
-  static result<std::unique_ptr<pg_connection>> open(const std::string& conninfo);
+  /// Opens a connection. storage_unavailable if it cannot. The conninfo
+  /// (key=value string or URI) may set its own connect_timeout; otherwise
+  /// `connect_timeout_s` applies (0 = libpq's default: wait forever).
+  static result<std::unique_ptr<pg_connection>> open(const std::string& conninfo,
+                                                     int connect_timeout_s = 10);
 
   ~pg_connection();
   pg_connection(const pg_connection&) = delete;

@@ -353,3 +353,18 @@ TEST_CASE("a lost connection reports storage_unavailable", "[pg]") {
   REQUIRE_FALSE(bad);
   CHECK(bad.error().code == error_code::storage_unavailable);
 }
+
+TEST_CASE("statement timeout bounds a hanging call; the conninfo picks the database", "[pg]") {
+  test_db db;
+  backend_options opts;
+  opts.statement_timeout = 100ms;
+  auto b = db.backend(opts);
+  auto name = b->connection().exec("SELECT current_database()");
+  REQUIRE(name);
+  CHECK(name->str(0, 0) == db.name());
+  auto slow = b->connection().exec("SELECT pg_sleep(2)");
+  REQUIRE_FALSE(slow);
+  CHECK(slow.error().code == error_code::storage_error);
+  CHECK(b->connection().last_sqlstate() == "57014");
+  must(b->ping()); // the connection survives a cancelled statement
+}
