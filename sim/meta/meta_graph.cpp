@@ -103,8 +103,8 @@ json::value graph_error_body(int code, const std::string& message,
   return json::object{{"error", std::move(e)}};
 }
 
-graph::graph(const model& m, std::string public_base_url)
-  : model_(m), base_url_(std::move(public_base_url)) {
+graph::graph(const model& m, std::string public_base_url, int max_ids)
+  : model_(m), base_url_(std::move(public_base_url)), max_ids_(max_ids) {
   while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
 }
 
@@ -194,8 +194,8 @@ graph_result graph::execute_or_throw(const graph_call& c) {
 graph_result graph::read_ids(const graph_call& c, const std::string& edge) {
   auto ids = split(find_param(c.params, "ids").value_or(""), ',');
   if (ids.empty()) fail(400, 100, "(#100) The parameter ids is required");
-  if (ids.size() > 50)
-    fail(400, 100, "(#100) Too many IDs. Maximum: 50. Provided: "
+  if (ids.size() > static_cast<std::size_t>(max_ids_))
+    fail(400, 100, "(#100) Too many IDs. Maximum: " + std::to_string(max_ids_) + ". Provided: "
                      + std::to_string(ids.size()) + ".");
   std::vector<std::string> missing;
   for (const auto& id : ids)
@@ -299,6 +299,23 @@ json::object graph::render_edge(const object_ref& r, const std::string& edge,
                                 const std::optional<field_list>& fields,
                                 const graph_call& c, std::int64_t& items) {
   auto all = model_.children(r, edge);
+  // effective_status=["ACTIVE",...] filters campaigns / ad sets / ads.
+  if (auto es = find_param(params, "effective_status")) {
+    boost::system::error_code ec;
+    auto v = json::parse(*es, ec);
+    if (ec || !v.is_array())
+      fail(400, 100, "(#100) param effective_status must be an array.");
+    std::set<std::string> wanted;
+    for (const auto& s : v.as_array())
+      if (s.is_string()) wanted.insert(std::string(s.as_string()));
+    std::vector<object_ref> kept;
+    for (const auto& child : all) {
+      auto attrs = model_.attributes(child);
+      auto st = attrs.if_contains("effective_status");
+      if (!st || wanted.count(std::string(st->as_string()))) kept.push_back(child);
+    }
+    all = std::move(kept);
+  }
   auto n = static_cast<std::int64_t>(all.size());
   auto limit = to_int(find_param(params, "limit").value_or("25"), 25);
   limit = std::clamp<std::int64_t>(limit, 1, 5000);

@@ -53,7 +53,7 @@ boost::json::value graph_error_body(int code, const std::string& message,
 class graph {
 public:
   /// `public_base_url` prefixes paging.next / previous links.
-  graph(const model& m, std::string public_base_url);
+  graph(const model& m, std::string public_base_url, int max_ids = 50);
 
   /// The calls `c` counts as for rate limits (ids= counts one per id).
   /// Unknown ids count as unscoped calls.
@@ -95,6 +95,7 @@ private:
 
   const model& model_;
   std::string base_url_;
+  int max_ids_;
   std::map<std::string, created_object> created_;
   std::uint64_t next_created_ = 1;
   std::uint64_t trace_counter_ = 0;

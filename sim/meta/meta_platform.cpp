@@ -151,7 +151,7 @@ class meta_platform final : public platform {
 public:
   meta_platform(const platform_options& opts, const meta_options& mo)
     : opts_(opts), mo_(mo), model_(opts.seed, mo.world),
-      graph_(model_, opts.public_base_url),
+      graph_(model_, opts.public_base_url, mo.max_ids),
       app_(scaled(200 * mo.app_active_users), 1h, opts.time_scale),
       rng_(opts.seed ^ 0x6d657461ULL) {}
 

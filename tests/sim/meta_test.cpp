@@ -154,6 +154,14 @@ TEST_CASE("meta edges page with cursors and absolute next links", "[unit][meta]"
   CHECK(via_next.at("data").as_array()[0].at("id") == second.at("data").as_array()[0].at("id"));
 }
 
+TEST_CASE("meta edges filter by effective_status", "[unit][meta]") {
+  auto m = make_meta(opts());
+  auto all = parse(m->handle(get("/v21.0/act_10000000000001/ads?fields=effective_status&limit=500&access_token=t"), t0)).at("data").as_array();
+  auto active = parse(m->handle(get("/v21.0/act_10000000000001/ads?fields=effective_status&limit=500&effective_status=%5B%22ACTIVE%22%5D&access_token=t"), t0)).at("data").as_array();
+  CHECK(active.size() <= all.size());
+  for (const auto& a : active) CHECK(a.at("effective_status").as_string() == "ACTIVE");
+}
+
 TEST_CASE("meta field expansion nests edges", "[unit][meta]") {
   auto m = make_meta(opts());
   auto r = m->handle(get("/v21.0/act_10000000000002?fields=name,campaigns.limit(2){name,adsets{name}}&access_token=t"), t0);
