@@ -455,14 +455,15 @@ pg_backend::enqueue_batch(const std::vector<enqueue_request>& requests) {
   };
 
   if (!by_org.empty()) {
-    auto status = in_txn(*conn_, role::app, &by_org.begin()->first, body);
+    // The body sets each org itself, so BEGIN needs none.
+    auto status = in_txn(*conn_, role::app, nullptr, body);
     // A deadlock or serialization failure rolled everything back: the
     // whole batch can simply run again.
     for (int retry = 0; retry < 3 && !status
                         && (conn_->last_sqlstate() == "40P01"
                             || conn_->last_sqlstate() == "40001");
          ++retry)
-      status = in_txn(*conn_, role::app, &by_org.begin()->first, body);
+      status = in_txn(*conn_, role::app, nullptr, body);
     if (!status) {
       // Nothing committed: every item that was not rejected by validation
       // shares the storage error.
