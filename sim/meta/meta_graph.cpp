@@ -354,6 +354,9 @@ json::object graph::render_edge(const object_ref& r, const std::string& edge,
   }
   json::object out;
   out["data"] = std::move(data);
+  // summary=true (the Python SDK always sends it) adds the total count.
+  if (find_param(params, "summary").value_or("") == "true")
+    out["summary"] = json::object{{"total_count", n}};
   if (begin < end) {
     json::object paging;
     paging["cursors"] = json::object{{"before", detail::encode_cursor(begin)},
