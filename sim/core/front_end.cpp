@@ -11,6 +11,7 @@
 #include "net/http_server.hpp"
 #include "net/tls_identity.hpp"
 #include "sim/core/fault_json.hpp"
+#include "sim/webhooks/control.hpp"
 
 namespace adbatch::sim {
 
@@ -360,6 +361,16 @@ front_end::front_end(front_end_options opts) : impl_(std::make_unique<impl>()) {
       [self](net::request req, net::responder r) {
         r.send(self->on_control(req, true));
       });
+    if (o.webhooks) {
+      webhooks::control_options wo;
+      wo.seed = o.base.seed;
+      wo.time_scale = o.base.time_scale;
+      auto wc = std::make_shared<webhooks::webhook_control>(wo);
+      s.routes.emplace_back("/__sim/webhooks/",
+                            [wc](const http_request& req, time_point now) {
+                              return wc->handle(req, now);
+                            });
+    }
     s.control_base = "http://" + s.url_host() + ":" + std::to_string(s.control->port());
     s.control_https = "https" + s.control_base.substr(4);
   } catch (...) {

@@ -55,6 +55,9 @@ struct front_end_options {
   std::chrono::milliseconds timeout_hold{30000};
   /// Largest request body accepted.
   std::size_t body_limit = 16 * 1024 * 1024;
+  /// Serve the webhook senders' control API (/__sim/webhooks/...) on the
+  /// control port.
+  bool webhooks = true;
 };
 
 /// A control route: gets the request and the current time.
