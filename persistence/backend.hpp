@@ -132,6 +132,19 @@ public:
                                      std::chrono::milliseconds lease,
                                      const std::string& lease_owner) = 0;
 
+  /// claim() with rules: skip some connections, cap per connection. The
+  /// order stays priority, then age. Backends that do not support options
+  /// answer invalid_argument for non-empty ones.
+  virtual result<claim_result> claim_filtered(ad_platform p, int limit,
+                                              std::chrono::milliseconds lease,
+                                              const std::string& lease_owner,
+                                              const claim_options& options) {
+    if (options.empty())
+      return claim(p, limit, lease, lease_owner);
+    return make_error(error_code::invalid_argument,
+                      "this backend does not support claim options");
+  }
+
   /// Stores a result. conflict when `lease_owner` no longer holds the row.
   virtual result<void> complete(request_id id, const std::string& lease_owner,
                                 const std::string& result_json) = 0;

@@ -257,10 +257,21 @@ CREATE POLICY worker_read ON adbatch.platform_connections
   FOR SELECT TO adbatch_worker USING (true);
 )sql";
 
-constexpr std::array<migration, 3> all_migrations{{
+// Per-connection claims (claim_options::per_connection_limit) walk each
+// connection's pending rows in claim order; this index replaces the
+// single-column one, which it also serves (cancel_connection).
+constexpr const char* m4_connection_claim_index = R"sql(
+CREATE INDEX batch_request_queue_connection_claim
+  ON adbatch.batch_request_queue (connection_id, priority, id)
+  WHERE status = 'pending';
+DROP INDEX adbatch.batch_request_queue_connection_pending;
+)sql";
+
+constexpr std::array<migration, 4> all_migrations{{
   {1, "roles and tables", m1_roles_and_tables},
   {2, "indexes", m2_indexes},
   {3, "ownership, grants and row-level security", m3_roles_rls},
+  {4, "per-connection claim index", m4_connection_claim_index},
 }};
 
 // Serialises migrators of one database (advisory locks are per database).

@@ -599,6 +599,18 @@ result<std::vector<queue_stats>> pg_backend::org_stats(const std::string& org_id
 result<claim_result> pg_backend::claim(ad_platform p, int limit,
                                        std::chrono::milliseconds lease,
                                        const std::string& lease_owner) {
+  return claim_filtered(p, limit, lease, lease_owner, claim_options{});
+}
+
+result<claim_result> pg_backend::claim_filtered(ad_platform p, int limit,
+                                                std::chrono::milliseconds lease,
+                                                const std::string& lease_owner,
+                                                const claim_options& options) {
+  for (const auto& c : options.exclude_connections)
+    if (!is_uuid(c))
+      return invalid("excluded connection '" + c + "' is not a UUID");
+  if (options.per_connection_limit < 0)
+    return invalid("per_connection_limit must not be negative");
   if (limit <= 0)
     return invalid("claim limit must be positive");
   if (lease.count() <= 0)
@@ -628,13 +640,35 @@ result<claim_result> pg_backend::claim(ad_platform p, int limit,
       return reaped.error();
     for (int i = 0; i < reaped->size(); ++i)
       (reaped->text(i, 0) == "failed" ? out.leases_exhausted : out.leases_reclaimed) += 1;
-    // The inner ORDER BY matches the partial index
-    // batch_request_queue_claim (platform, priority, id) WHERE pending.
+    const std::string excluded = array_literal(
+      options.exclude_connections, [](const std::string& c) { return normalize_uuid(c); });
+    std::vector<pg_param> params{plat, std::to_string(limit), lease_owner,
+                                 std::to_string(lease.count()), excluded};
+    std::string candidates;
+    if (options.per_connection_limit > 0) {
+      // Up to N per connection (each from batch_request_queue_connection_claim),
+      // then the most urgent of those.
+      candidates =
+        "SELECT l.id FROM adbatch.platform_connections pc CROSS JOIN LATERAL ("
+        "  SELECT id, priority FROM adbatch.batch_request_queue"
+        "  WHERE connection_id = pc.connection_id AND status = 'pending'"
+        "    AND next_attempt_at <= now()"
+        "  ORDER BY priority, id LIMIT $6 FOR UPDATE SKIP LOCKED) l "
+        "WHERE pc.platform = $1 AND pc.connection_id <> ALL($5::uuid[]) "
+        "ORDER BY l.priority, l.id LIMIT $2";
+      params.push_back(std::to_string(options.per_connection_limit));
+    } else {
+      // The ORDER BY matches the partial index batch_request_queue_claim
+      // (platform, priority, id) WHERE pending: no sort, only the rows taken
+      // (plus skipped ones) are read.
+      candidates =
+        "SELECT id FROM adbatch.batch_request_queue"
+        "  WHERE platform = $1 AND status = 'pending' AND next_attempt_at <= now()"
+        "    AND connection_id <> ALL($5::uuid[])"
+        "  ORDER BY priority, id LIMIT $2 FOR UPDATE SKIP LOCKED";
+    }
     auto rows = conn_->exec(
-      "WITH c AS ("
-      "  SELECT id FROM adbatch.batch_request_queue"
-      "  WHERE platform = $1 AND status = 'pending' AND next_attempt_at <= now()"
-      "  ORDER BY priority, id LIMIT $2 FOR UPDATE SKIP LOCKED), "
+      "WITH c AS (" + candidates + "), "
       "b AS (SELECT nextval('adbatch.batch_id_seq') AS batch) "
       "UPDATE adbatch.batch_request_queue q SET "
       "  status = 'processing', lease_owner = $3, "
@@ -644,7 +678,7 @@ result<claim_result> pg_backend::claim(ad_platform p, int limit,
       "FROM c, b WHERE q.id = c.id "
       "RETURNING q.id, q.org_id::text, q.connection_id::text, q.request_type, "
       "  q.params::text, q.priority, q.attempts, q.max_attempts, q.batch_id",
-      {plat, std::to_string(limit), lease_owner, std::to_string(lease.count())});
+      params);
     if (!rows)
       return rows.error();
     for (int i = 0; i < rows->size(); ++i) {

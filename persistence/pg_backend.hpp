@@ -56,6 +56,10 @@ public:
   result<claim_result> claim(ad_platform p, int limit,
                              std::chrono::milliseconds lease,
                              const std::string& lease_owner) override;
+  result<claim_result> claim_filtered(ad_platform p, int limit,
+                                      std::chrono::milliseconds lease,
+                                      const std::string& lease_owner,
+                                      const claim_options& options) override;
   result<void> complete(request_id id, const std::string& lease_owner,
                         const std::string& result_json) override;
   result<batch_outcome> complete_many(const std::vector<completion>& items,

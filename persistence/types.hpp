@@ -106,6 +106,19 @@ struct claimed_request {
   batch_id batch = 0;
 };
 
+/// Extra rules for a claim (see backend::claim_filtered).
+struct claim_options {
+  /// Connections whose requests stay pending (e.g. their rate budget is
+  /// spent). Taken out BEFORE the limit applies, so they cannot block the
+  /// others (no head-of-line blocking).
+  std::vector<std::string> exclude_connections;
+  /// At most this many requests per connection in one claim; 0 = no cap.
+  /// Keeps one busy connection from taking the whole batch.
+  int per_connection_limit = 0;
+
+  bool empty() const { return exclude_connections.empty() && per_connection_limit <= 0; }
+};
+
 /// The outcome of one claim call.
 struct claim_result {
   batch_id batch = 0;                    ///< new per call (0 if nothing claimed)

@@ -368,3 +368,46 @@ TEST_CASE("statement timeout bounds a hanging call; the conninfo picks the datab
   CHECK(b->connection().last_sqlstate() == "57014");
   must(b->ping()); // the connection survives a cancelled statement
 }
+
+TEST_CASE("claim options skip connections and cap each connection", "[pg]") {
+  test_db db;
+  auto b = db.backend();
+  add_standard_connections(*b);
+  std::vector<enqueue_request> batch;
+  for (int i = 0; i < 5; ++i) {
+    batch.push_back(meta_request("{\"a\":" + std::to_string(i) + "}", 1, org_a, conn_a));
+    batch.push_back(meta_request("{\"b\":" + std::to_string(i) + "}", 5, org_b, conn_b));
+  }
+  for (auto& r : b->enqueue_batch(batch))
+    must(std::move(r));
+  // conn_a is rate-limited: its more urgent rows must not block conn_b.
+  claim_options skip_a;
+  skip_a.exclude_connections = {conn_a};
+  auto c1 = must(b->claim_filtered(ad_platform::meta, 4, 30s, "w", skip_a));
+  REQUIRE(c1.requests.size() == 4);
+  for (const auto& r : c1.requests)
+    CHECK(r.connection_id == conn_b);
+  std::vector<request_id> ids;
+  for (const auto& r : c1.requests)
+    ids.push_back(r.id);
+  CHECK(must(b->release(ids, "w", 0ms)).applied.size() == 4);
+  // At most 2 per connection, most urgent first.
+  claim_options cap;
+  cap.per_connection_limit = 2;
+  auto c2 = must(b->claim_filtered(ad_platform::meta, 10, 30s, "w", cap));
+  REQUIRE(c2.requests.size() == 4);
+  CHECK(c2.requests[0].connection_id == conn_a);
+  CHECK(c2.requests[1].connection_id == conn_a);
+  CHECK(c2.requests[2].connection_id == conn_b);
+  CHECK(c2.requests[3].connection_id == conn_b);
+  CHECK(c2.requests[0].priority == 1);
+  // Both rules together; then the limit cuts across connections.
+  cap.exclude_connections = {conn_b};
+  auto c3 = must(b->claim_filtered(ad_platform::meta, 1, 30s, "w", cap));
+  REQUIRE(c3.requests.size() == 1);
+  CHECK(c3.requests[0].connection_id == conn_a);
+  claim_options bad;
+  bad.exclude_connections = {"nope"};
+  CHECK(b->claim_filtered(ad_platform::meta, 1, 30s, "w", bad).error().code
+        == error_code::invalid_argument);
+}
