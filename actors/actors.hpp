@@ -53,4 +53,12 @@ using supervisor_actor = caf::typed_actor<
 using child_ready_actor
   = caf::typed_actor<caf::replies_to<atom::ping>::with<caf::ok_atom>>;
 
+/// heartbeat: the smallest supervised child; proves the tree runs and logs
+/// the node's uptime at debug level. Implementation: actors/heartbeat.*.
+using heartbeat_actor = caf::typed_actor<
+  /// Readiness probe: answers ok.
+  caf::replies_to<atom::ping>::with<caf::ok_atom>,
+  /// Internal: the periodic tick (re-armed on every tick).
+  caf::reacts_to<atom::tick>>;
+
 } // namespace adbatch

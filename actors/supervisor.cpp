@@ -147,8 +147,17 @@ void launch(self_ptr self, std::size_t idx) {
         // down_msg follows and carries the real reason, so wait for that.
         if (err == caf::sec::request_receiver_down)
           return;
-        if (current())
-          start_failed(self, idx, err);
+        if (!current())
+          return;
+        if (err == caf::sec::request_timeout) {
+          auto ms = self->state.children[idx].spec.ready_timeout.count();
+          start_failed(self, idx,
+                       make_error(ec::timeout,
+                                  "no answer to the readiness probe within "
+                                    + std::to_string(ms) + " ms"));
+          return;
+        }
+        start_failed(self, idx, err);
       });
 }
 
@@ -176,7 +185,9 @@ void start_next(self_ptr self) {
 void on_crash(self_ptr self, std::size_t idx, const caf::error& reason) {
   auto& rec = self->state.children[idx];
   rec.handle = nullptr;
-  auto decision = rec.tracker.on_crash(self->now());
+  // clock().now(), not self->now(): Debian's libcaf_core 0.17.6 does not
+  // export local_actor::now() (undefined reference at link time).
+  auto decision = rec.tracker.on_crash(self->clock().now());
   if (decision.what == restart_decision::action::escalate) {
     rec.state = phase::stopped;
     const auto& policy = rec.tracker.config();

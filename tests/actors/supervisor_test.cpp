@@ -370,7 +370,9 @@ TEST_CASE_METHOD(fixture, "a ready probe that times out fails the start",
                 [&](caf::error& e) { err = e; },
                 caf::after(0s) >> [&] { FAIL("no reply to start"); });
   CHECK(is(err, ec::child_start_failed));
-  CHECK(render(err).find("'gateway'") != std::string::npos);
+  CHECK(render(err).find("core child 'gateway' failed to start: timeout: no "
+                         "answer to the readiness probe within 1000 ms")
+        != std::string::npos);
   CHECK(is(supervisor_exit(), ec::child_start_failed));
   CHECK(*log
         == std::vector<std::string>{"start storage", "stop gateway",
