@@ -1,6 +1,7 @@
 #include "sim/google/gaql.hpp"
 
 #include <cctype>
+#include <charconv>
 
 namespace adbatch::sim::google {
 
@@ -61,7 +62,11 @@ public:
     if (keyword("LIMIT")) {
       if (cur().k != token::kind::number)
         return fail("BAD_LIMIT_VALUE", "LIMIT must be followed by a positive integer.");
-      auto n = std::stoll(next().text);
+      const auto& text = next().text;
+      long long n = 0;
+      auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+      if (ec != std::errc{} || p != text.data() + text.size())
+        return fail("BAD_LIMIT_VALUE", "LIMIT must be a positive 64-bit integer.");
       if (n <= 0) return fail("LIMIT_VALUE_TOO_LOW", "LIMIT must be greater than 0.");
       q.limit = n;
     }

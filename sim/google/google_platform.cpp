@@ -35,7 +35,7 @@ struct ads_error {
 json::object render_error(const ads_error& e) {
   json::object o;
   o["errorCode"] = json::object{{e.category, e.code}};
-  o["message"] = e.message;
+  o["message"] = detail::valid_utf8(e.message);
   if (e.op_index) {
     json::array path{json::object{{"fieldName", "operations"}, {"index", *e.op_index}}};
     for (const auto& p : e.op_path) path.push_back(json::object{{"fieldName", p}});
@@ -121,7 +121,7 @@ private:
                          const std::string& rid) {
     json::object e;
     e["code"] = http;
-    e["message"] = message.empty() ? default_message(http) : message;
+    e["message"] = detail::valid_utf8(message.empty() ? default_message(http) : message);
     e["status"] = status_name(http);
     if (!errors.empty()) {
       json::array errs;
@@ -195,7 +195,8 @@ private:
     auto not_found = [&](const std::string& why) {
       return error(404, why, {}, "other", false);
     };
-    if (segs.empty() || segs[0].size() < 2 || segs[0][0] != 'v' || !all_digits(segs[0].substr(1)))
+    if (segs.empty() || segs[0].size() < 2 || segs[0].size() > 4 || segs[0][0] != 'v'
+        || !all_digits(segs[0].substr(1)))
       return not_found("The requested URL " + std::string(req.path()) + " was not found on this server.");
     int ver = std::stoi(segs[0].substr(1));
     version_ = segs[0];

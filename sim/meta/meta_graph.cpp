@@ -94,7 +94,7 @@ json::value graph_error_body(int code, const std::string& message,
                              const std::string& fbtrace_id,
                              std::optional<bool> is_transient) {
   json::object e;
-  e["message"] = message;
+  e["message"] = detail::valid_utf8(message);
   e["type"] = type;
   e["code"] = code;
   if (subcode) e["error_subcode"] = *subcode;

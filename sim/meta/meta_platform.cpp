@@ -64,10 +64,10 @@ bool is_version(std::string_view s) {
 
 std::string pct_decode(std::string_view s) {
   auto pv = boost::urls::make_pct_string_view(s);
-  if (!pv) return std::string(s);
+  if (!pv) return detail::valid_utf8(s);
   std::string out;
   for (char ch : pv->operator*()) out += ch;
-  return out;
+  return detail::valid_utf8(out);
 }
 
 /// Splits a path into decoded segments and pulls off a leading version.

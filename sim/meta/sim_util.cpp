@@ -85,7 +85,7 @@ param_list parse_params(std::string_view s) {
   opt.space_as_plus = true;
   for (auto p : *parsed) {
     if (p.key.empty() && !p.has_value) continue;
-    out.emplace_back(p.key.decode(opt), p.value.decode(opt));
+    out.emplace_back(valid_utf8(p.key.decode(opt)), valid_utf8(p.value.decode(opt)));
   }
   return out;
 }
@@ -183,6 +183,29 @@ std::optional<std::int64_t> parse_date(std::string_view s) {
   auto days = days_from_civil(y, m, d);
   if (civil_from_days(days) != s) return std::nullopt;  // e.g. Feb 30
   return days;
+}
+
+std::string valid_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3
+                      : (c >> 3) == 0x1e ? 4 : 0;
+    bool ok = len > 0 && i + len <= s.size();
+    for (std::size_t k = 1; ok && k < len; ++k)
+      ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
+    if (ok && len == 2) ok = c >= 0xc2;  // no overlong forms
+    if (ok) {
+      out.append(s.substr(i, len));
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
 }
 
 std::string hex_id(std::uint64_t h, std::size_t len) {

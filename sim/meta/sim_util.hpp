@@ -45,6 +45,10 @@ std::string civil_from_days(std::int64_t days);
 /// Parses "YYYY-MM-DD"; nullopt if malformed.
 std::optional<std::int64_t> parse_date(std::string_view s);
 
+/// `s` with every byte sequence that is not valid UTF-8 replaced by U+FFFD,
+/// so text echoed from a request into a JSON answer stays valid JSON.
+std::string valid_utf8(std::string_view s);
+
 /// Lower-case hex id for request ids / trace ids, from a hash.
 std::string hex_id(std::uint64_t h, std::size_t len);
 

@@ -102,6 +102,7 @@ TEST_CASE("gaql parser reports the QueryError enum", "[unit][google]") {
   CHECK(code("SELECT campaign.id FROM campaign WHERE campaign.id ~ 3") == "BAD_SYMBOL");
   CHECK(code("SELECT campaign.id FROM campaign ORDER campaign.id") == "EXPECTED_BY");
   CHECK(code("SELECT campaign.id FROM campaign LIMIT 0") == "LIMIT_VALUE_TOO_LOW");
+  CHECK(code("SELECT campaign.id FROM campaign LIMIT 99999999999999999999") == "BAD_LIMIT_VALUE");
   CHECK(code("SELECT campaign.id FROM campaign WHERE campaign.id IN ()") == "PROHIBITED_EMPTY_LIST_IN_CONDITION");
   CHECK(code("SELECT id FROM campaign") == "BAD_FIELD_NAME");
   CHECK(code("SELECT campaign.id FROM campaign extra") == "UNEXPECTED_INPUT");
@@ -366,4 +367,55 @@ TEST_CASE("google faults: transient 500/503 and throttles", "[unit][google]") {
                      json::object{{"operations", two}, {"partialFailure", true}}), t0);
   REQUIRE(r.status == 200);
   CHECK(parse(r).at("partialFailureError").at("details").as_array()[0].at("errors").as_array().size() == 2);
+}
+
+TEST_CASE("google never crashes and always answers JSON on garbage", "[unit][google]") {
+  static const char* pieces[] = {
+    "SELECT ", "campaign.id", ", ", "metrics.clicks", " FROM ", "campaign", "ad_group",
+    " WHERE ", "segments.date", " DURING ", "LAST_7_DAYS", " BETWEEN ", "'2026-01-01'", " AND ",
+    " IN (", ")", "(", " = ", "'", "\"", " LIMIT ", "99999999999999999999", " ORDER BY ",
+    " DESC", "segments.device", "keyword_view", "ad_group_criterion.keyword.text", " LIKE ",
+    "'%a%'", " IS NULL", " CONTAINS ANY ", "!", "-1", "1.5.6"};
+  std::uint64_t x = 987654321;
+  auto next = [&x](std::uint64_t n) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x % n;
+  };
+  auto g = make_google(opts());
+  constexpr std::uint64_t count = sizeof pieces / sizeof pieces[0];
+  for (int i = 0; i < 400; ++i) {
+    std::string q;
+    auto len = 1 + next(14);
+    for (std::uint64_t k = 0; k < len; ++k) q += pieces[next(count)];
+    auto res = g->handle(search(i % 2 ? direct : "9000000002", q, i % 3 != 0), t0 + std::chrono::seconds(i));
+    CHECK(res.status >= 200);
+    CHECK(res.status < 600);
+    CHECK(res.status != 500);  // only the error_rate fault gives 500s
+    boost::system::error_code ec;
+    json::parse(res.body, ec);
+    CHECK_FALSE(ec);
+  }
+  // Garbage paths and bodies.
+  for (std::string target : {"/v99999999999999999999/x", "/v21/customers/1000000001/x:mutate",
+                             "/v21/customers//googleAds:search", "/", "/v21", "/vX/customers"}) {
+    auto res = g->handle(post(target, json::object{}), t0);
+    CHECK(res.status >= 400);
+    boost::system::error_code ec;
+    json::parse(res.body, ec);
+    CHECK_FALSE(ec);
+  }
+  auto bad = post("/v21/customers/1000000001/campaigns:mutate", json::object{});
+  bad.body = "{not json";
+  CHECK(g->handle(bad, t0).status == 400);
+}
+
+TEST_CASE("google answers stay valid JSON for non-UTF-8 input", "[unit][google]") {
+  auto g = make_google(opts());
+  auto res = g->handle(search(direct, "SELECT campaign.id FROM campaign WHERE campaign.name = \xff"), t0);
+  CHECK(res.status == 400);
+  boost::system::error_code ec;
+  json::parse(res.body, ec);
+  CHECK_FALSE(ec);
 }

@@ -440,3 +440,40 @@ TEST_CASE("meta writes create, update and delete", "[unit][meta]") {
   jr.body = R"({"access_token":"t","name":"Json One","special_ad_categories":[]})";
   CHECK(m->handle(jr, t0).status == 200);
 }
+
+TEST_CASE("meta never crashes and always answers JSON on garbage", "[unit][meta]") {
+  static const char* pieces[] = {
+    "/", "v21.0", "/v21.0/", "act_10000000000001", "act_", "12100000100100000", "?",
+    "&", "=", "ids", "fields", "campaigns{", "}", "name", ".limit(", ")", "%", "%7B", "+",
+    "access_token=t", "batch", "[", "]", "{\"relative_url\":", "\"me\"", ",", "{result=",
+    ":$.data.*.id", "insights", "time_range", "date_preset=last_7d", "level=ad", "after=",
+    "before=QQ==", "limit=-1", "me", "adaccounts", "leads", "\xff", " "};
+  std::uint64_t x = 12345;
+  auto next = [&x](std::uint64_t n) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x % n;
+  };
+  auto m = make_meta(opts());
+  constexpr std::uint64_t count = sizeof pieces / sizeof pieces[0];
+  for (int i = 0; i < 400; ++i) {
+    http_request r;
+    r.method = next(2) ? "GET" : "POST";
+    auto len = 1 + next(12);
+    for (std::uint64_t k = 0; k < len; ++k) r.target += pieces[next(count)];
+    if (r.method == "POST") {
+      r.headers["Content-Type"] = next(2) ? "application/json" : "application/x-www-form-urlencoded";
+      r.body = "access_token=t&batch=";
+      auto blen = next(10);
+      for (std::uint64_t k = 0; k < blen; ++k) r.body += pieces[next(count)];
+    }
+    auto res = m->handle(r, t0);
+    INFO(r.method << " " << r.target << " body: " << r.body << " -> " << res.body);
+    CHECK(res.status >= 200);
+    CHECK(res.status < 600);
+    boost::system::error_code ec;
+    json::parse(res.body, ec);
+    CHECK_FALSE(ec);
+  }
+}
