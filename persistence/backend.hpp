@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -189,6 +190,57 @@ public:
   /// stats() for every platform.
   virtual result<std::vector<queue_stats>> stats_all() = 0;
 
+  // -- webhook events (cross-org) ---------------------------------------------------------
+  // Not pure: backends without webhook storage answer invalid_argument.
+
+  /// Stores a received webhook with one commit, before it is acknowledged.
+  /// A re-delivery (same platform and external_event_id) is not stored again:
+  /// answers the first one's id with duplicate = true. An event whose
+  /// signature is invalid is stored as `ignored` and never claimed.
+  virtual result<store_event_result> store_event(const webhook_event& event) {
+    (void) event;
+    return unsupported();
+  }
+
+  /// Claims up to `limit` due `received` events of a platform (oldest first)
+  /// under a lease; expired leases go back to received (or failed when
+  /// their attempts are used up) in the same transaction.
+  virtual result<std::vector<claimed_event>>
+  claim_events(ad_platform p, int limit, std::chrono::milliseconds lease,
+               const std::string& lease_owner) {
+    (void) p, (void) limit, (void) lease, (void) lease_owner;
+    return unsupported();
+  }
+
+  /// Marks a claimed event processed or ignored (`status`), optionally
+  /// recording the org/connection it turned out to belong to. conflict when
+  /// the lease is lost; invalid_argument for another status.
+  virtual result<void> finish_event(std::int64_t id, const std::string& lease_owner,
+                                    webhook_status status,
+                                    const std::optional<std::string>& org_id = {},
+                                    const std::optional<std::string>& connection_id = {}) {
+    (void) id, (void) lease_owner, (void) status, (void) org_id, (void) connection_id;
+    return unsupported();
+  }
+
+  /// Records a processing failure: retryable with attempts left -> received
+  /// after the backoff, else terminal failed. conflict when the lease is lost.
+  virtual result<event_fail_outcome> fail_event(std::int64_t id,
+                                                const std::string& lease_owner,
+                                                const std::string& error,
+                                                const std::string& error_code,
+                                                bool retryable) {
+    (void) id, (void) lease_owner, (void) error, (void) error_code, (void) retryable;
+    return unsupported();
+  }
+
+  /// Deletes processed/failed/ignored/duplicate events received longer ago
+  /// than `retention`; answers how many.
+  virtual result<std::int64_t> prune_events(std::chrono::seconds retention) {
+    (void) retention;
+    return unsupported();
+  }
+
   // -- execution log ---------------------------------------------------------------------
 
   /// Appends a batch's execution record; answers its row id.
@@ -196,6 +248,11 @@ public:
 
   /// Aggregates a platform's log over the last `hours`.
   virtual result<execution_summary> execution_log(ad_platform p, int hours) = 0;
+
+protected:
+  static db_error unsupported() {
+    return make_error(error_code::invalid_argument, "not supported by this backend");
+  }
 };
 
 } // namespace adbatch::persistence

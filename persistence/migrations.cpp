@@ -267,11 +267,23 @@ CREATE INDEX batch_request_queue_connection_claim
 DROP INDEX adbatch.batch_request_queue_connection_pending;
 )sql";
 
-constexpr std::array<migration, 4> all_migrations{{
+// Webhook processing claims received events oldest first; the reaper finds
+// expired leases. Replaces the (platform, next_attempt_at) index, whose
+// order the claim does not use.
+constexpr const char* m5_webhook_claim_indexes = R"sql(
+CREATE INDEX webhook_events_claim
+  ON adbatch.webhook_events (platform, id) WHERE status = 'received';
+CREATE INDEX webhook_events_leases
+  ON adbatch.webhook_events (platform, lease_expires_at) WHERE status = 'processing';
+DROP INDEX adbatch.webhook_events_due;
+)sql";
+
+constexpr std::array<migration, 5> all_migrations{{
   {1, "roles and tables", m1_roles_and_tables},
   {2, "indexes", m2_indexes},
   {3, "ownership, grants and row-level security", m3_roles_rls},
   {4, "per-connection claim index", m4_connection_claim_index},
+  {5, "webhook claim indexes", m5_webhook_claim_indexes},
 }};
 
 // Serialises migrators of one database (advisory locks are per database).

@@ -80,6 +80,20 @@ public:
   result<queue_stats> stats(ad_platform p) override;
   result<std::vector<queue_stats>> stats_all() override;
 
+  result<store_event_result> store_event(const webhook_event& event) override;
+  result<std::vector<claimed_event>> claim_events(ad_platform p, int limit,
+                                                  std::chrono::milliseconds lease,
+                                                  const std::string& lease_owner) override;
+  result<void> finish_event(std::int64_t id, const std::string& lease_owner,
+                            webhook_status status,
+                            const std::optional<std::string>& org_id = {},
+                            const std::optional<std::string>& connection_id = {}) override;
+  result<event_fail_outcome> fail_event(std::int64_t id, const std::string& lease_owner,
+                                        const std::string& error,
+                                        const std::string& error_code,
+                                        bool retryable) override;
+  result<std::int64_t> prune_events(std::chrono::seconds retention) override;
+
   result<std::int64_t> log_execution(const execution_log_row& row) override;
   result<execution_summary> execution_log(ad_platform p, int hours) override;
 

@@ -64,6 +64,27 @@ bool is_terminal(request_status s) {
   return s != request_status::pending && s != request_status::processing;
 }
 
+const char* to_string(webhook_status s) {
+  switch (s) {
+    case webhook_status::received: return "received";
+    case webhook_status::processing: return "processing";
+    case webhook_status::processed: return "processed";
+    case webhook_status::failed: return "failed";
+    case webhook_status::ignored: return "ignored";
+    case webhook_status::duplicate: return "duplicate";
+  }
+  return "unknown";
+}
+
+std::optional<webhook_status> parse_webhook_status(std::string_view text) {
+  for (auto s : {webhook_status::received, webhook_status::processing,
+                 webhook_status::processed, webhook_status::failed, webhook_status::ignored,
+                 webhook_status::duplicate})
+    if (text == to_string(s))
+      return s;
+  return std::nullopt;
+}
+
 std::optional<int> parse_priority(std::string_view text) {
   if (text == "critical") return 1;
   if (text == "high") return 3;

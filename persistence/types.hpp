@@ -251,4 +251,68 @@ struct execution_summary {
   double success_rate = 1.0; ///< success / (success + failed); 1 when both are 0
 };
 
+// -- webhook events ---------------------------------------------------------------------------
+
+/// Life cycle of a received webhook (see docs/storage.md).
+enum class webhook_status : std::uint8_t {
+  received,   ///< stored, waiting to be processed (maybe not before next_attempt_at)
+  processing, ///< claimed by a processor holding a lease
+  processed,  ///< done
+  failed,     ///< terminal failure (permanent error or attempts exhausted)
+  ignored,    ///< deliberately not processed (invalid signature, unknown type)
+  duplicate,  ///< a re-delivery recognised without an external id (set by callers)
+};
+
+const char* to_string(webhook_status s);
+std::optional<webhook_status> parse_webhook_status(std::string_view text);
+
+/// A webhook as received, to store before acknowledging it. Headers must
+/// already be redacted (no signatures, tokens or cookies).
+struct webhook_event {
+  ad_platform platform = ad_platform::meta;
+  /// The platform's own event id; re-deliveries with the same id are
+  /// recognised and stored once.
+  std::optional<std::string> external_event_id;
+  std::string event_type;
+  /// nullopt = not checked; false = invalid (stored as ignored, never processed).
+  std::optional<bool> signature_valid;
+  std::string headers_json = "{}"; ///< JSON object
+  std::string payload_json = "{}"; ///< JSON value
+  std::optional<std::string> raw_payload;
+  std::string source_ip;
+  std::string user_agent;
+  std::string request_method = "POST";
+  std::optional<std::string> org_id;        ///< UUID when known
+  std::optional<std::string> connection_id; ///< UUID when known
+  int max_attempts = 3;
+};
+
+/// What store_event answers.
+struct store_event_result {
+  std::int64_t id = 0;
+  /// True when an event with the same (platform, external_event_id) was
+  /// already stored; `id` is that event's.
+  bool duplicate = false;
+};
+
+/// A webhook handed to a processor under a lease.
+struct claimed_event {
+  std::int64_t id = 0;
+  ad_platform platform = ad_platform::meta;
+  std::optional<std::string> external_event_id;
+  std::string event_type;
+  std::string headers_json;
+  std::string payload_json;
+  std::optional<std::string> org_id;
+  std::optional<std::string> connection_id;
+  int attempts = 0; ///< including this attempt
+  int max_attempts = 3;
+};
+
+/// Where a failed webhook went.
+struct event_fail_outcome {
+  webhook_status status = webhook_status::failed; ///< received (retry) or failed
+  std::optional<time_point> next_attempt_at;
+};
+
 } // namespace adbatch::persistence
