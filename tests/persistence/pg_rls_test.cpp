@@ -110,3 +110,33 @@ TEST_CASE("adbatch_worker sees every org but cannot change connections", "[pg]")
   CHECK(owner->i64(0, 0) == 0);
   c->rollback_quietly();
 }
+
+TEST_CASE("a NOINHERIT non-superuser login that is a member of both roles works", "[pg]") {
+  test_db db;
+  // Roles are cluster-wide: tolerate a concurrent creator.
+  db.exec("DO $$ BEGIN CREATE ROLE adbatch_test_login LOGIN; "
+          "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$; "
+          "ALTER ROLE adbatch_test_login NOINHERIT; "
+          "GRANT adbatch_app, adbatch_worker TO adbatch_test_login; "
+          "GRANT CONNECT ON DATABASE " + db.name() + " TO adbatch_test_login");
+  auto b = pg_backend::connect(db.conninfo() + " user=adbatch_test_login");
+  INFO((b ? std::string{} : b.error().message));
+  REQUIRE(b);
+  auto who = (*b)->connection().exec("SELECT current_user, usesuper FROM pg_user "
+                                     "WHERE usename = current_user");
+  REQUIRE(who);
+  CHECK(who->str(0, 0) == "adbatch_test_login");
+  CHECK_FALSE(who->boolean(0, 1));
+  add_standard_connections(**b);
+  auto id = must((*b)->enqueue(meta_request())).id;
+  auto c = must((*b)->claim(ad_platform::meta, 10, 30s, "w"));
+  REQUIRE(c.requests.size() == 1);
+  must((*b)->complete(id, "w", "{}"));
+  CHECK(must((*b)->get_request(org_a, id)).status == request_status::completed);
+  CHECK((*b)->get_request(org_b, id).error().code == error_code::not_found);
+  // NOINHERIT: outside the backend's SET ROLE the login has no privileges
+  // of its own (with INHERIT it would have the worker's cross-org view).
+  auto direct = (*b)->connection().exec("SELECT count(*) FROM adbatch.batch_request_queue");
+  REQUIRE_FALSE(direct);
+  CHECK((*b)->connection().last_sqlstate() == "42501");
+}
