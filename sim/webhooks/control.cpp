@@ -158,7 +158,8 @@ http_response webhook_control::send(const http_request& req) {
 
 http_response webhook_control::report(const http_request& req) const {
   std::optional<std::uint64_t> only;
-  if (auto q = boost::urls::parse_query(req.query())) {
+  // parse_query must not see an empty view (its data() may be null).
+  if (auto q = boost::urls::parse_query(req.query().empty() ? std::string_view{""} : req.query())) {
     for (auto p : *q) {
       if (p.key == "job" && p.has_value) {
         try {
