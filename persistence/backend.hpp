@@ -110,6 +110,14 @@ public:
   virtual result<request_view> get_request(const std::string& org_id,
                                            request_id id) = 0;
 
+  /// An org's requests matching the filter, newest first. Not pure:
+  /// backends without it answer invalid_argument.
+  virtual result<std::vector<request_view>> list_requests(const std::string& org_id,
+                                                          const request_filter& filter) {
+    (void) org_id, (void) filter;
+    return unsupported();
+  }
+
   /// Cancels a pending request. not_found if absent (or another org's),
   /// conflict if it is processing or already finished.
   virtual result<void> cancel(const std::string& org_id, request_id id) = 0;

@@ -500,6 +500,41 @@ result<request_view> pg_backend::get_request(const std::string& org_id, request_
   });
 }
 
+result<std::vector<request_view>> pg_backend::list_requests(const std::string& org_id,
+                                                            const request_filter& f) {
+  auto org = checked_org(org_id);
+  if (!org)
+    return org.error();
+  if (f.limit < 1 || f.limit > 1000)
+    return invalid("limit must be within 1..1000");
+  if (f.connection_id && !is_uuid(*f.connection_id))
+    return invalid("connection_id '" + *f.connection_id + "' is not a UUID");
+  auto opt_str = [](bool has, auto&& make) -> pg_param {
+    if (!has)
+      return std::nullopt;
+    return make();
+  };
+  return in_txn(*conn_, role::app, &*org, [&]() -> result<std::vector<request_view>> {
+    // NULL parameters switch their condition off; RLS adds the org.
+    auto r = conn_->exec(
+      "SELECT " + view_columns + " FROM adbatch.batch_request_queue "
+      "WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR platform = $2) "
+      "AND ($3::uuid IS NULL OR connection_id = $3) AND ($4::bigint IS NULL OR id < $4) "
+      "ORDER BY id DESC LIMIT $5",
+      {opt_str(f.status.has_value(), [&] { return std::string{to_string(*f.status)}; }),
+       opt_str(f.platform.has_value(), [&] { return std::string{to_string(*f.platform)}; }),
+       opt_str(f.connection_id.has_value(), [&] { return normalize_uuid(*f.connection_id); }),
+       opt_str(f.before_id.has_value(), [&] { return std::to_string(*f.before_id); }),
+       std::to_string(f.limit)});
+    if (!r)
+      return r.error();
+    std::vector<request_view> out;
+    for (int i = 0; i < r->size(); ++i)
+      out.push_back(read_view(*r, i));
+    return out;
+  });
+}
+
 result<void> pg_backend::cancel(const std::string& org_id, request_id id) {
   auto org = checked_org(org_id);
   if (!org)

@@ -47,6 +47,8 @@ public:
   enqueue_batch(const std::vector<enqueue_request>& requests) override;
   result<request_view> get_request(const std::string& org_id,
                                    request_id id) override;
+  result<std::vector<request_view>> list_requests(const std::string& org_id,
+                                                  const request_filter& filter) override;
   result<void> cancel(const std::string& org_id, request_id id) override;
   result<std::int64_t> cancel_connection(const std::string& org_id,
                                          const std::string& connection_id,

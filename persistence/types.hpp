@@ -179,6 +179,17 @@ struct request_view {
   std::optional<time_point> completed_at;
 };
 
+/// Which of an org's requests list_requests answers (newest first).
+struct request_filter {
+  std::optional<request_status> status;
+  std::optional<ad_platform> platform;
+  std::optional<std::string> connection_id;
+  /// Keyset paging: only ids below this one (pass the last id of the
+  /// previous page).
+  std::optional<request_id> before_id;
+  int limit = 100; ///< 1..1000
+};
+
 /// Queue counters for one platform (cross-org, or one org's).
 struct queue_stats {
   ad_platform platform = ad_platform::meta;

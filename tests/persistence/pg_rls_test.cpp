@@ -140,3 +140,37 @@ TEST_CASE("a NOINHERIT non-superuser login that is a member of both roles works"
   REQUIRE_FALSE(direct);
   CHECK((*b)->connection().last_sqlstate() == "42501");
 }
+
+TEST_CASE("list_requests pages through one org's requests", "[pg]") {
+  test_db db;
+  auto b = db.backend();
+  add_standard_connections(*b);
+  std::vector<request_id> ids;
+  for (int i = 0; i < 5; ++i)
+    ids.push_back(must(b->enqueue(meta_request("{\"i\":" + std::to_string(i) + "}"))).id);
+  must(b->enqueue(meta_request("{}", 5, org_b, conn_b)));
+  must(b->cancel(org_a, ids[1]));
+  request_filter f;
+  f.limit = 2;
+  auto page1 = must(b->list_requests(org_a, f));
+  REQUIRE(page1.size() == 2);
+  CHECK(page1[0].id == ids[4]);
+  CHECK(page1[1].id == ids[3]);
+  f.before_id = page1.back().id;
+  f.limit = 10;
+  auto page2 = must(b->list_requests(org_a, f));
+  REQUIRE(page2.size() == 3);
+  CHECK(page2.back().id == ids[0]);
+  request_filter cancelled;
+  cancelled.status = request_status::cancelled;
+  auto c = must(b->list_requests(org_a, cancelled));
+  REQUIRE(c.size() == 1);
+  CHECK(c[0].id == ids[1]);
+  request_filter google;
+  google.platform = ad_platform::google;
+  CHECK(must(b->list_requests(org_a, google)).empty());
+  CHECK(must(b->list_requests(org_b, request_filter{})).size() == 1);
+  request_filter bad;
+  bad.limit = 0;
+  CHECK(b->list_requests(org_a, bad).error().code == error_code::invalid_argument);
+}
