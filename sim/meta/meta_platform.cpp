@@ -490,8 +490,15 @@ private:
     std::int64_t charged = 0;
     bool any_throttled = false;
     std::vector<bool> succeeded(ops.size(), false);
+    std::int64_t spent_time = 0;
     for (std::size_t i = 0; i < ops.size(); ++i) {
       auto& op = ops[i];
+      // Out of time: the rest of the batch is not completed.
+      if (mo_.batch_time_budget > 0 && spent_time > mo_.batch_time_budget) {
+        out.push_back(nullptr);
+        if (!op.name.empty()) results[op.name] = {false, nullptr};
+        continue;
+      }
       auto op_error = [&](int status, json::value body) {
         json::object item{{"code", status}, {"body", json::serialize(body)}};
         if (include_headers)
@@ -590,6 +597,10 @@ private:
       touched_all.insert(touched.begin(), touched.end());
       charged += static_cast<std::int64_t>(units.size());
       auto res = graph_.execute(call);
+      spent_time += res.endpoint == "insights" ? 2 + res.items / 5
+                    : res.endpoint == "edge" ? 1 + res.items / 25
+                    : res.endpoint == "ids" ? std::max<std::int64_t>(1, res.items)
+                    : res.endpoint == "write" ? 2 : 1;
       json::object item{{"code", res.status}, {"body", json::serialize(res.body)}};
       if (include_headers) {
         json::array hs{json::object{{"name", "Content-Type"},

@@ -33,6 +33,13 @@ struct meta_options {
   /// UNCONFIRMED in the contracts).
   int throttle_http_status = 400;
   std::string default_version = "v21.0";       ///< for unversioned paths
+  /// A batch's time budget in cost units (node read 1, edge 1 + items/25,
+  /// insights 2 + rows/5, ids 1 per id, write 2). Once the operations done
+  /// so far exceed it, the remaining ones answer `null` (not completed), as
+  /// Graph does for batches that run too long. 0 = no budget. Meta publishes
+  /// no number; 1000 lets ordinary batches finish and cuts heavy insights
+  /// batches short.
+  std::int64_t batch_time_budget = 1000;
 };
 
 /// Builds the Meta simulator with explicit Meta settings.

@@ -261,6 +261,26 @@ TEST_CASE("meta batch answers each op in order", "[unit][meta]") {
   CHECK_FALSE(parse(r2).as_array()[0].as_object().contains("headers"));
 }
 
+TEST_CASE("meta batch time budget leaves heavy tails null", "[unit][meta]") {
+  meta_options mo;
+  mo.batch_time_budget = 100;
+  auto m = make_meta(opts(), mo);
+  // Each op: insights for 90 days daily at ad level, 500 rows -> cost 102.
+  auto heavy = batch_ops(5, "act_10000000000001/insights?level=ad&time_increment=1&date_preset=last_90d&limit=500");
+  auto r = m->handle(post_form("/v21.0/", {{"access_token", "t"}, {"batch", json::serialize(heavy)}}), t0);
+  REQUIRE(r.status == 200);
+  auto arr = parse(r).as_array();
+  CHECK(arr[0].at("code").as_int64() == 200);
+  CHECK(arr[1].is_null());
+  CHECK(arr[4].is_null());
+  CHECK(r.acct.quota_units == 1);  // ops not completed are not charged
+  // Light batches are unaffected by the default budget.
+  auto d = make_meta(opts());
+  auto light = d->handle(post_form("/v21.0/", {{"access_token", "t"}, {"batch", json::serialize(batch_ops(50, "act_10000000000001/campaigns"))}}), t0);
+  auto light_ops = parse(light).as_array();
+  for (const auto& op : light_ops) CHECK_FALSE(op.is_null());
+}
+
 TEST_CASE("meta batch limits and token rules", "[unit][meta]") {
   auto m = make_meta(opts());
   auto r = m->handle(post_form("/v21.0/", {{"access_token", "t"}, {"batch", json::serialize(batch_ops(51, "me"))}}), t0);
