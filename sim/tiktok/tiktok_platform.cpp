@@ -524,6 +524,11 @@ private:
     std::size_t days = by_day ? static_cast<std::size_t>(last_day - first_day + 1) : 1;
     std::size_t total = groups * days;
 
+    static const std::set<std::string_view> numeric = {
+      "spend", "impressions", "clicks", "reach", "conversion", "ctr", "cpc", "cpm",
+      "cost_per_conversion"};
+    bool wants_attrs = std::any_of(metrics.begin(), metrics.end(),
+                                   [](const std::string& m) { return !numeric.count(m); });
     json::array list;
     auto begin = static_cast<std::size_t>(page - 1) * static_cast<std::size_t>(page_size);
     for (auto i = begin; i < total && i < begin + static_cast<std::size_t>(page_size); ++i) {
@@ -535,12 +540,19 @@ private:
       if (by_id) {
         const auto& n = entities[g];
         switch (level) {
-        case 0: attrs = tiktok::advertiser_object(opts_.seed, a); break;
-        case 1: attrs = tiktok::campaign_object(opts_.seed, n); break;
-        case 2: attrs = tiktok::adgroup_object(opts_.seed, n); break;
-        default: attrs = tiktok::ad_object(opts_.seed, n); break;
+        case 0: key = tiktok::advertiser_id(a); break;
+        case 1: key = tiktok::campaign_id(a, n.campaign); break;
+        case 2: key = tiktok::adgroup_id(a, n.campaign, n.adgroup); break;
+        default: key = tiktok::ad_id(a, n.campaign, n.adgroup, n.ad); break;
         }
-        key = json::value_to<std::string>(attrs.at(id_dim));
+        // The full object only when a metric names an attribute (it costs
+        // more than the row itself).
+        if (wants_attrs) switch (level) {
+          case 0: attrs = tiktok::advertiser_object(opts_.seed, a); break;
+          case 1: attrs = tiktok::campaign_object(opts_.seed, n); break;
+          case 2: attrs = tiktok::adgroup_object(opts_.seed, n); break;
+          default: attrs = tiktok::ad_object(opts_.seed, n); break;
+          }
         dim_obj[id_dim] = key;
       } else {
         key = "all:" + tiktok::advertiser_id(a) + ":" + std::to_string(level);
