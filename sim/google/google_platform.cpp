@@ -349,10 +349,22 @@ private:
                               "Setting the page size is not supported. Search responses have a fixed page size of "
                                 + std::to_string(go_.page_size) + " rows."}, endpoint);
     std::string text(q->as_string());
-    auto res = google::run_query(model_, n, text);
+    // summaryRowSetting: NO_SUMMARY_ROW (default), SUMMARY_ROW_WITH_RESULTS,
+    // SUMMARY_ROW_ONLY.
+    std::string summary_setting = "NO_SUMMARY_ROW";
+    if (auto s = body.if_contains("summaryRowSetting"); s && s->is_string())
+      summary_setting = std::string(s->as_string());
+    if (summary_setting != "NO_SUMMARY_ROW" && summary_setting != "SUMMARY_ROW_WITH_RESULTS"
+        && summary_setting != "SUMMARY_ROW_ONLY")
+      return error(400, ads_error{"requestError", "INVALID_ENUM_VALUE",
+                                  "Invalid value for summaryRowSetting: " + summary_setting + "."},
+                   endpoint);
+    bool want_summary = summary_setting != "NO_SUMMARY_ROW";
+    auto res = google::run_query(model_, n, text, want_summary);
     if (auto* f = std::get_if<google::query_failure>(&res))
       return error(400, ads_error{f->category, f->code, f->message}, endpoint);
     auto& rows = std::get<google::query_rows>(res);
+    if (summary_setting == "SUMMARY_ROW_ONLY") rows.rows.clear();
     auto total = static_cast<std::int64_t>(rows.rows.size());
     auto rid = request_id();
     auto page = static_cast<std::size_t>(std::max(1, go_.page_size));
@@ -371,6 +383,13 @@ private:
         b["requestId"] = rid;
         batches.push_back(std::move(b));
         if (rows.rows.empty()) break;
+      }
+      // The summary row comes last, alone in its own batch.
+      if (rows.summary) {
+        if (rows.rows.empty()) batches.clear();
+        batches.push_back(json::object{{"summaryRow", std::move(*rows.summary)},
+                                       {"fieldMask", rows.field_mask},
+                                       {"requestId", rid}});
       }
       batches.back().as_object()["queryResourceConsumption"] = consumption;
       return ok(std::move(batches), endpoint, ops, total, rid);
@@ -396,6 +415,8 @@ private:
     out["fieldMask"] = rows.field_mask;
     if (end < rows.rows.size())
       out["nextPageToken"] = qtag + "." + detail::encode_cursor(static_cast<std::int64_t>(end));
+    else if (rows.summary)
+      out["summaryRow"] = std::move(*rows.summary);  // on the last page
     if (auto t = body.if_contains("returnTotalResultsCount"); t && t->is_bool() && t->as_bool())
       out["totalResultsCount"] = std::to_string(total);
     out["requestId"] = rid;

@@ -197,7 +197,7 @@ std::optional<std::pair<std::int64_t, std::int64_t>> during(std::string c, std::
 } // namespace
 
 std::variant<query_rows, query_failure> run_query(const google_model& m, int n,
-                                                  std::string_view gaql) {
+                                                  std::string_view gaql, bool summary) {
   auto parsed = parse_gaql(gaql);
   if (auto* e = std::get_if<gaql_error>(&parsed))
     return query_failure{"queryError", e->code, e->message};
@@ -245,6 +245,11 @@ std::variant<query_rows, query_failure> run_query(const google_model& m, int n,
     if (auto e = check_field(c.field, false)) return *e;
   for (const auto& o : q.order_by)
     if (auto e = check_field(o.field, false)) return *e;
+  if (summary && !std::any_of(q.select.begin(), q.select.end(), [](const std::string& f) {
+        return prefix_of(f) == "metrics";
+      }))
+    return query_failure{"requestError", "CANNOT_RETURN_SUMMARY_ROW_FOR_REQUEST_WITHOUT_METRICS",
+                         "Summary row cannot be returned for a request without metrics."};
   if (n < 0 && wants_metrics)
     return query_failure{"queryError", "REQUESTED_METRICS_FOR_MANAGER",
                          "Metrics cannot be requested for a manager account. To retrieve metrics, issue separate requests against each client account under the manager account."};
@@ -376,6 +381,37 @@ std::variant<query_rows, query_failure> run_query(const google_model& m, int n,
 
   // Render GoogleAdsRow objects.
   query_rows out;
+  if (summary) {
+    std::int64_t imp = 0, clicks = 0, cost = 0;
+    double conv = 0, value = 0;
+    for (const auto& r : kept) {
+      auto num = [&](const char* f) -> const json::value* {
+        auto it = r.find(f);
+        return it == r.end() ? nullptr : &it->second;
+      };
+      if (auto v = num("metrics.impressions")) imp += v->as_int64();
+      if (auto v = num("metrics.clicks")) clicks += v->as_int64();
+      if (auto v = num("metrics.cost_micros")) cost += v->as_int64();
+      if (auto v = num("metrics.conversions")) conv += v->as_double();
+      if (auto v = num("metrics.conversions_value")) value += v->as_double();
+    }
+    flat_row totals;
+    totals["metrics.impressions"] = imp;
+    totals["metrics.clicks"] = clicks;
+    totals["metrics.cost_micros"] = cost;
+    totals["metrics.conversions"] = conv;
+    totals["metrics.conversions_value"] = value;
+    totals["metrics.ctr"] = imp ? static_cast<double>(clicks) / static_cast<double>(imp) : 0.0;
+    totals["metrics.average_cpc"] = clicks ? static_cast<double>(cost) / static_cast<double>(clicks) : 0.0;
+    totals["metrics.average_cpm"] = imp ? 1000.0 * static_cast<double>(cost) / static_cast<double>(imp) : 0.0;
+    json::object metrics;
+    for (const auto& f : q.select) {
+      if (prefix_of(f) != "metrics") continue;
+      const auto& v = totals[f];
+      metrics[camel(f.substr(8))] = v.is_int64() ? json::value(std::to_string(v.as_int64())) : v;
+    }
+    out.summary = json::object{{"metrics", std::move(metrics)}};
+  }
   for (const auto& f : q.select) {
     if (!out.field_mask.empty()) out.field_mask += ',';
     out.field_mask += camel_path(f);

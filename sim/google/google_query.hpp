@@ -10,6 +10,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -20,6 +21,8 @@ namespace adbatch::sim::google {
 struct query_rows {
   std::vector<boost::json::object> rows;  ///< rendered GoogleAdsRow objects
   std::string field_mask;                 ///< "campaign.id,metrics.costMicros"
+  /// Totals of the selected metrics over all rows, when asked for.
+  std::optional<boost::json::object> summary;
 };
 
 /// A query the API would reject: error category (queryError,
@@ -30,8 +33,12 @@ struct query_failure {
   std::string message;
 };
 
-/// Runs `gaql` for customer index `n` (negative = manager account).
+/// Runs `gaql` for customer index `n` (negative = manager account). With
+/// `summary`, also totals the selected metrics (summaryRowSetting); a query
+/// without metrics then fails with
+/// CANNOT_RETURN_SUMMARY_ROW_FOR_REQUEST_WITHOUT_METRICS.
 std::variant<query_rows, query_failure> run_query(const google_model& m, int n,
-                                                  std::string_view gaql);
+                                                  std::string_view gaql,
+                                                  bool summary = false);
 
 } // namespace adbatch::sim::google

@@ -419,3 +419,30 @@ TEST_CASE("google answers stay valid JSON for non-UTF-8 input", "[unit][google]"
   json::parse(res.body, ec);
   CHECK_FALSE(ec);
 }
+
+TEST_CASE("google summaryRowSetting adds totals last", "[unit][google]") {
+  auto g = make_google(opts());
+  auto q = "SELECT campaign.id, metrics.clicks, metrics.ctr FROM campaign WHERE segments.date DURING LAST_7_DAYS";
+  auto url = "/v21/customers/" + direct + "/googleAds:searchStream";
+  auto r = g->handle(post(url, json::object{{"query", q}, {"summaryRowSetting", "SUMMARY_ROW_WITH_RESULTS"}}), t0);
+  REQUIRE(r.status == 200);
+  auto batches = parse(r).as_array();
+  REQUIRE(batches.size() == 2);
+  auto& last = batches.back().as_object();
+  CHECK_FALSE(last.contains("results"));
+  std::int64_t sum = 0;
+  for (const auto& row : batches[0].at("results").as_array())
+    sum += std::stoll(std::string(row.at("metrics").at("clicks").as_string()));
+  CHECK(std::stoll(std::string(last.at("summaryRow").at("metrics").at("clicks").as_string())) == sum);
+  CHECK(last.contains("queryResourceConsumption"));
+  auto only = g->handle(post(url, json::object{{"query", q}, {"summaryRowSetting", "SUMMARY_ROW_ONLY"}}), t0);
+  auto only_batches = parse(only).as_array();
+  REQUIRE(only_batches.size() == 1);
+  CHECK(only_batches[0].as_object().contains("summaryRow"));
+  auto no_metrics = g->handle(post(url, json::object{{"query", "SELECT campaign.id FROM campaign"},
+                                                     {"summaryRowSetting", "SUMMARY_ROW_ONLY"}}), t0);
+  CHECK(failure(no_metrics).at("requestError").as_string() == "CANNOT_RETURN_SUMMARY_ROW_FOR_REQUEST_WITHOUT_METRICS");
+  auto page = g->handle(post("/v21/customers/" + direct + "/googleAds:search",
+                             json::object{{"query", q}, {"summaryRowSetting", "SUMMARY_ROW_WITH_RESULTS"}}), t0);
+  CHECK(parse(page).as_object().contains("summaryRow"));
+}
