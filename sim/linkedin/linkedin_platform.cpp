@@ -172,7 +172,7 @@ private:
     std::string query{req.query()};
     if (method == "POST") {
       auto override_m = req.header("X-HTTP-Method-Override");
-      if (override_m && trim(*override_m) == "GET") {
+      if (override_m && lower(trim(*override_m)) == "get") {
         auto ct = lower(req.header("Content-Type").value_or(""));
         if (ct.rfind("application/x-www-form-urlencoded", 0) != 0)
           return with_label(restli_error(400, "ILLEGAL_ARGUMENT",

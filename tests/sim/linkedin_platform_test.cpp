@@ -61,6 +61,12 @@ TEST_CASE("linkedin BATCH_GET reports found and missing keys",
   CHECK(r.acct.quota_units == 1);
   CHECK_FALSE(r.acct.error);
 
+  // The JS client sends the method in lower case.
+  req.headers["X-RestLi-Method"] = "batch_get";
+  CHECK(li->handle(req, t0).status == 200);
+  req.headers["X-RestLi-Method"] = "FINDER";
+  CHECK(li->handle(req, t0).status == 400);
+
   // The method header is optional for GET-based methods.
   req.headers.erase("X-RestLi-Method");
   CHECK(li->handle(req, t0).status == 200);
