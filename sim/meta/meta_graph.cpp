@@ -82,8 +82,21 @@ const std::set<std::string>& insights_fields() {
     "account_id", "account_name", "account_currency", "campaign_id",
     "campaign_name", "adset_id", "adset_name", "ad_id", "ad_name",
     "impressions", "reach", "clicks", "spend", "ctr", "cpc", "cpm",
-    "frequency", "date_start", "date_stop", "objective"};
+    "frequency", "date_start", "date_stop", "objective", "actions",
+    "inline_link_clicks"};
   return f;
+}
+
+const std::vector<std::string>& breakdown_values(const std::string& name) {
+  static const std::map<std::string, std::vector<std::string>> values = {
+    {"age", {"18-24", "25-34", "35-44", "45-54", "55-64", "65+"}},
+    {"gender", {"female", "male", "unknown"}},
+    {"country", {"US", "GB", "DE", "FR", "BR"}},
+    {"publisher_platform", {"facebook", "instagram", "audience_network", "messenger"}},
+    {"device_platform", {"mobile_app", "mobile_web", "desktop"}}};
+  static const std::vector<std::string> none;
+  auto it = values.find(name);
+  return it == values.end() ? none : it->second;
 }
 
 } // namespace
@@ -468,11 +481,50 @@ json::object graph::render_insights(const object_ref& r,
       fail(400, 100, "(#100) " + f.name + " is not valid for fields param. please check https://developers.facebook.com/docs/marketing-api/reference/ads-insights/ for all valid values");
 
   // Rows: one per object and time bucket.
-  struct row_key { object_ref obj; std::int64_t from, to; };
+  // breakdowns=age,gender,...: one row per combination of values.
+  using combo = std::vector<std::pair<std::string, std::string>>;
+  std::vector<combo> combos{combo{}};
+  std::vector<std::vector<std::string>> all_values;  // per combination, for weights
+  if (auto b = find_param(params, "breakdowns"); b && !b->empty()) {
+    std::string text = *b;
+    // JSON array (SDKs) or comma list.
+    std::vector<std::string> names;
+    boost::system::error_code ec;
+    auto v = json::parse(text, ec);
+    if (!ec && v.is_array()) {
+      for (const auto& e : v.as_array())
+        if (e.is_string()) names.emplace_back(e.as_string());
+    } else {
+      names = split(text, ',');
+    }
+    for (const auto& name : names) {
+      const auto& values = breakdown_values(name);
+      if (values.empty())
+        fail(400, 100, "(#100) breakdowns[0] must be one of the following values: age, gender, country, publisher_platform, device_platform");
+      std::vector<combo> next;
+      for (const auto& c0 : combos)
+        for (const auto& val : values) {
+          auto c1 = c0;
+          c1.emplace_back(name, val);
+          next.push_back(std::move(c1));
+        }
+      combos = std::move(next);
+    }
+  }
+  struct row_key { object_ref obj; std::int64_t from, to; std::size_t combo; };
   std::vector<row_key> keys;
   for (const auto& o : objs)
     for (auto d = since; d <= until; d += step)
-      keys.push_back({o, d, std::min(until, d + step - 1)});
+      for (std::size_t ci = 0; ci < combos.size(); ++ci)
+        keys.push_back({o, d, std::min(until, d + step - 1), ci});
+  // Weights split each object's numbers over the combinations, so the
+  // broken-down rows add up to the unbroken total (up to rounding).
+  auto weight = [&](const object_ref& o, std::size_t ci) -> std::int64_t {
+    std::string key;
+    for (const auto& [k2, v2] : combos[ci]) key += k2 + "=" + v2 + ";";
+    return 1 + static_cast<std::int64_t>(
+                 detail::stable_hash(model_.seed(), "bd", model_.id_of(o), key) % 10);
+  };
 
   auto n = static_cast<std::int64_t>(keys.size());
   auto limit = std::clamp<std::int64_t>(
@@ -496,6 +548,15 @@ json::object graph::render_insights(const object_ref& r,
       m.reach += x.reach;
       m.clicks += x.clicks;
       m.spend_cents += x.spend_cents;
+    }
+    if (combos.size() > 1) {
+      std::int64_t total_w = 0;
+      for (std::size_t ci = 0; ci < combos.size(); ++ci) total_w += weight(k.obj, ci);
+      auto w = weight(k.obj, k.combo);
+      m.impressions = m.impressions * w / total_w;
+      m.reach = m.reach * w / total_w;
+      m.clicks = m.clicks * w / total_w;
+      m.spend_cents = m.spend_cents * w / total_w;
     }
     auto attrs = model_.attributes(k.obj);
     auto acct = model_.attributes({kind::ad_account, k.obj.a});
@@ -529,9 +590,15 @@ json::object graph::render_insights(const object_ref& r,
     all["cpc"] = fixed(static_cast<double>(m.spend_cents) / 100.0
                          / static_cast<double>(std::max<std::int64_t>(m.clicks, 1)), 6);
     all["frequency"] = fixed(imp / static_cast<double>(std::max<std::int64_t>(m.reach, 1)), 6);
+    all["inline_link_clicks"] = std::to_string(m.clicks * 9 / 10);
+    all["actions"] = json::array{
+      json::object{{"action_type", "link_click"}, {"value", std::to_string(m.clicks * 9 / 10)}},
+      json::object{{"action_type", "lead"}, {"value", std::to_string(m.clicks / 20)}},
+      json::object{{"action_type", "purchase"}, {"value", std::to_string(m.clicks / 50)}}};
     json::object row;
     for (const auto& f : want)
       if (auto v = all.if_contains(f.name)) row[f.name] = *v;
+    for (const auto& [bk, bv] : combos[k.combo]) row[bk] = bv;
     row["date_start"] = detail::civil_from_days(k.from);
     row["date_stop"] = detail::civil_from_days(k.to);
     data.push_back(std::move(row));

@@ -203,6 +203,22 @@ TEST_CASE("meta insights honour level, date range and increment", "[unit][meta]"
   CHECK(r.acct.items == static_cast<std::int64_t>(rows.size()));
   auto buc = json::parse(header(r, "X-Business-Use-Case-Usage")).as_object();
   CHECK(buc.at("10000000000001").as_array()[0].at("type").as_string() == "ads_insights");
+  // breakdowns split the numbers; the parts add up to about the total.
+  auto whole = parse(m->handle(get("/v21.0/12100000100100000/insights?fields=impressions&date_preset=last_7d&access_token=t"), t0)).at("data").as_array();
+  auto parts = parse(m->handle(get("/v21.0/12100000100100000/insights?fields=impressions,actions&date_preset=last_7d&breakdowns=age,gender&limit=100&access_token=t"), t0)).at("data").as_array();
+  REQUIRE(whole.size() == 1);
+  REQUIRE(parts.size() == 18);
+  std::int64_t sum = 0;
+  for (const auto& p : parts) {
+    CHECK(p.as_object().contains("age"));
+    CHECK(p.as_object().contains("gender"));
+    CHECK(p.at("actions").is_array());
+    sum += std::stoll(std::string(p.at("impressions").as_string()));
+  }
+  auto total = std::stoll(std::string(whole[0].at("impressions").as_string()));
+  CHECK(sum <= total);
+  CHECK(sum >= total - 18);
+  CHECK(m->handle(get("/v21.0/act_10000000000001/insights?breakdowns=zodiac&access_token=t"), t0).status == 400);
   auto bad = m->handle(get("/v21.0/act_10000000000001/insights?date_preset=last_century&access_token=t"), t0);
   CHECK(bad.status == 400);
 }
