@@ -5,6 +5,7 @@
 
 #include <cctype>
 #include <chrono>
+#include <exception>
 #include <optional>
 #include <random>
 #include <string>
@@ -163,11 +164,21 @@ inline result<void> begin_as(pg_connection& conn, role r, const std::string* org
 template <class F>
 auto in_txn(pg_connection& conn, role r, const std::string* org, F&& body)
   -> decltype(body()) {
+  // Never continue a transaction some earlier failure left open.
+  conn.rollback_quietly();
   if (auto b = begin_as(conn, r, org); !b) {
     conn.rollback_quietly();
     return b.error();
   }
-  auto res = body();
+  std::optional<decltype(body())> out;
+  try {
+    out.emplace(body());
+  } catch (const std::exception& e) {
+    // Errors are values at this interface: nothing may escape it.
+    conn.rollback_quietly();
+    return make_error(error_code::storage_error, std::string{"internal error: "} + e.what());
+  }
+  auto res = std::move(*out);
   if (!res) {
     conn.rollback_quietly();
     return res;
