@@ -1,5 +1,6 @@
 #include "config/sim_config.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include <yaml-cpp/yaml.h>
@@ -12,19 +13,20 @@ namespace {
 
 const environment no_environment{};
 
-void read_faults(detail::section& s, const YAML::Node& node, sim_fault_config& f) {
+void read_faults(detail::section& s, sim_fault_config& f) {
   s.ratio("error_rate", f.error_rate);
   s.ratio("partial_batch_rate", f.partial_batch_rate);
   s.ratio("throttle_rate", f.throttle_rate);
   s.boolean("throttle_storm", f.throttle_storm);
   s.ratio("timeout_rate", f.timeout_rate);
   s.ratio("drop_rate", f.drop_rate);
-  bool max_given = detail::sub(node, "latency_max_ms").IsDefined();
+  // -1 marks "not in the file": a minimum alone means a fixed latency.
+  std::int64_t max_before = f.latency_max_ms;
+  f.latency_max_ms = -1;
   s.integer("latency_max_ms", f.latency_max_ms, 0, 3'600'000);
   s.integer("latency_min_ms", f.latency_min_ms, 0, 3'600'000);
-  // A minimum alone means a fixed latency.
-  if (!max_given && f.latency_max_ms < f.latency_min_ms)
-    f.latency_max_ms = f.latency_min_ms;
+  if (f.latency_max_ms < 0)
+    f.latency_max_ms = std::max(max_before, f.latency_min_ms);
 }
 
 sim_config read_sim(const detail::context& ctx, const YAML::Node& root) {
@@ -60,7 +62,7 @@ sim_config read_sim(const detail::context& ctx, const YAML::Node& root) {
       p.integer("port", pc.port, 0, 65535);
       auto f = p.child("faults");
       auto node = detail::sub(detail::sub(detail::sub(root, "platforms"), name), "faults");
-      read_faults(f, node, pc.faults);
+      read_faults(f, pc.faults);
       if (pc.faults.latency_max_ms < pc.faults.latency_min_ms)
         ctx.fail(node.Mark(), "platforms." + name + ".faults.latency_max_ms",
                  "must not be below latency_min_ms");

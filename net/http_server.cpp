@@ -347,7 +347,9 @@ void responder::send(response r) const {
   auto s = slot_->take();
   if (!s) return;
   auto ex = s->executor();
-  asio::post(ex, [s = std::move(s), r = std::move(r)]() mutable {
+  // dispatch: a handler that answers at once (on the session's strand)
+  // writes without another trip through the queue.
+  asio::dispatch(ex, [s = std::move(s), r = std::move(r)]() mutable {
     s->deliver(std::move(r));
   });
 }

@@ -24,7 +24,9 @@ std::string_view request::path() const {
 std::string_view request::query() const {
   std::string_view t{target};
   auto pos = t.find('?');
-  return pos == std::string_view::npos ? std::string_view{} : t.substr(pos + 1);
+  // An empty query is still a view into target (never a null pointer):
+  // some parsers take the data pointer as a C string.
+  return pos == std::string_view::npos ? t.substr(t.size()) : t.substr(pos + 1);
 }
 
 std::optional<std::string> request::header(std::string_view name) const {

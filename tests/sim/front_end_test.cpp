@@ -136,6 +136,13 @@ TEST_CASE("unknown simulator paths answer 404 JSON", "[net][sim_core]") {
     auto v = json::parse(r->body);
     CHECK(v.at("error").at("code").as_int64() == 404);
   }
+  // The webhook senders' control API is routed on the control port only.
+  auto report = c.get(sim.control_url() + "/__sim/webhooks/report");
+  REQUIRE(report.ok());
+  CHECK(report->status == 200);
+  auto not_here = c.get(sim.base_url("snapchat") + "/__sim/webhooks/report");
+  REQUIRE(not_here.ok());
+  CHECK(not_here->status == 404);
   auto list = c.get(sim.control_url() + "/__sim/platforms");
   REQUIRE(list.ok());
   auto v = json::parse(list->body);
