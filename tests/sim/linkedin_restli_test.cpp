@@ -37,6 +37,18 @@ TEST_CASE("restli accepts raw URNs and fully re-encoded lists",
   REQUIRE(twice->items().size() == 2);
   CHECK(twice->items()[0].str() == "urn:li:sponsoredAccount:7");
   CHECK(twice->items()[1].str() == "8");
+
+  // A generic client that form-encoded the raw text once: delimiters and
+  // URN colons encoded alike.
+  auto once = restli::parse(
+    "List%28urn%3Ali%3AsponsoredAccount%3A7%2Curn%3Ali%3AsponsoredAccount%3A8%29");
+  REQUIRE(once);
+  REQUIRE(once->items().size() == 2);
+  CHECK(once->items()[1].str() == "urn:li:sponsoredAccount:8");
+  auto range = restli::parse(
+    "%28start%3A%28year%3A2024%2Cmonth%3A1%2Cday%3A2%29%29");
+  REQUIRE(range);
+  CHECK(range->find("start")->find("day")->str() == "2");
 }
 
 TEST_CASE("restli parses nested records", "[linkedin][restli]") {
