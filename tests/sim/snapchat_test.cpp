@@ -196,6 +196,17 @@ TEST_CASE("snapchat stats shapes", "[snapchat]") {
   CHECK(points[2].at("end_time").as_string() == "2024-03-04T00:00:00.000-08:00");
   CHECK(day.acct.items == static_cast<std::int64_t>(ads.size() * 3));
 
+  // A raw '+' in the offset arrives as a space after form decoding.
+  auto plus = p->handle(sc_get("/v1/campaigns/" + camp_id
+                               + "/stats?granularity=HOUR&start_time=2024-03-01T00:00:00+01:00"
+                                 "&end_time=2024-03-01T03:00:00+01:00"),
+                        t0);
+  REQUIRE(plus.status == 200);
+  auto plus_body = body(plus);
+  auto& hours = plus_body.at("timeseries_stats").as_array()[0].at("timeseries_stat").at(
+    "timeseries").as_array();
+  REQUIRE(hours.size() == 3);
+  CHECK(hours[1].at("start_time").as_string() == "2024-03-01T01:00:00.000+01:00");
   check_error(p->handle(sc_get("/v1/campaigns/" + camp_id + "/stats?granularity=DAY"), t0), 400);
   check_error(p->handle(sc_get("/v1/campaigns/" + camp_id + "/stats?granularity=WEEK"), t0), 400);
   check_error(p->handle(sc_get("/v1/campaigns/" + camp_id

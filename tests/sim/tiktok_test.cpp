@@ -178,6 +178,23 @@ TEST_CASE("tiktok report/integrated/get rows match the request", "[tiktok]") {
                               + "&report_type=BASIC&data_level=AUCTION_CAMPAIGN"
                                 "&dimensions=[\"campaign_id\"]&query_lifetime=true"),
                        t0 + 2s)) == 0);
+  // Python SDKs send booleans as "True".
+  CHECK(code(p->handle(tt_get("/open_api/v1.3/report/integrated/get/?advertiser_id=" + adv
+                              + "&report_type=BASIC&data_level=AUCTION_CAMPAIGN"
+                                "&dimensions=[\"campaign_id\"]&query_lifetime=True"),
+                       t0 + 3s)) == 0);
+  // v1.3 report filtering: a list of {field_name, filter_type, filter_value}.
+  auto filtered = body(p->handle(
+    tt_get("/open_api/v1.3/report/integrated/get/?advertiser_id=" + adv
+           + "&report_type=BASIC&data_level=AUCTION_AD&dimensions=[\"ad_id\"]"
+             "&query_lifetime=true&filtering=" + "[{\"field_name\":\"campaign_ids\","
+             "\"filter_type\":\"IN\",\"filter_value\":\"[\\\"" + tiktok::campaign_id(a, 2)
+           + "\\\"]\"}]"),
+    t0 + 4s));
+  REQUIRE(filtered.at("code").as_int64() == 0);
+  std::size_t ads_in_c2 = 0;
+  for (const auto& nd : tiktok::nodes_of(o.seed, a, 3)) ads_in_c2 += nd.campaign == 2;
+  CHECK(filtered.at("data").at("list").as_array().size() == ads_in_c2);
 }
 
 TEST_CASE("tiktok spent budgets answer 40100 / 40133", "[tiktok]") {
