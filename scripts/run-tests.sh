@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
+# The official client libraries used by the compat suite (pinned by the lock).
+npm ci --prefix tests/compat --no-audit --no-fund --loglevel=error >/dev/null
 
 # Outside the clone: the cluster runs as `postgres`, which may not be able to
 # enter the clone's directory.
