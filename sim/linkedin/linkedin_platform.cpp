@@ -66,7 +66,7 @@ public:
       li_(li),
       data_(opts.seed, li.catalog),
       rng_(opts.seed ^ 0x11e4ed1aULL),
-      app_day_(scaled(li.app_daily_limit), day, opts.time_scale) {
+      time_scale_(opts.time_scale) {
     if (li_.current_version.empty()) li_.current_version = current_month_utc();
     if (li_.active_versions.empty()) {
       auto newest = month_index(li_.current_version).value_or(0);
@@ -96,7 +96,7 @@ public:
 
   void reset_limits() override {
     std::lock_guard lock{mutex_};
-    app_day_.reset();
+    app_day_.clear();
     member_day_.clear();
   }
 
@@ -224,17 +224,16 @@ private:
       return with_label(std::move(r), label);
     }
 
-    // 7. Daily budgets: application, then member (= access token).
-    auto member_it = member_day_.find(token);
-    if (member_it == member_day_.end())
-      member_it = member_day_
-                    .emplace(token, rate_window{scaled(li_.member_daily_limit), day,
-                                                opts_.time_scale})
-                    .first;
-    if (app_day_.remaining(now) < 1) return throttled(label, "APPLICATION");
-    if (member_it->second.remaining(now) < 1) return throttled(label, "MEMBER");
-    app_day_.spend(1, now);
-    member_it->second.spend(1, now);
+    // 7. Daily budgets per resource ("resource level" quotas, as LinkedIn's
+    // developer portal lists them per endpoint): application, then member
+    // (= access token).
+    auto quota_key = label.substr(0, label.find(':'));
+    auto& app = budget(app_day_, quota_key, li_.app_daily_limit);
+    auto& member = budget(member_day_, token + '\n' + quota_key, li_.member_daily_limit);
+    if (app.remaining(now) < 1) return throttled(label, "APPLICATION");
+    if (member.remaining(now) < 1) return throttled(label, "MEMBER");
+    app.spend(1, now);
+    member.spend(1, now);
 
     request_context ctx{data_, li_, opts_, f.partial_batch_rate, &rng_, std::string{path}};
     auto r = route.run(q, ctx);
@@ -416,6 +415,14 @@ private:
     return c;
   }
 
+  rate_window& budget(std::unordered_map<std::string, rate_window>& windows,
+                      const std::string& key, std::int64_t daily_limit) {
+    auto it = windows.find(key);
+    if (it == windows.end())
+      it = windows.emplace(key, rate_window{scaled(daily_limit), day, time_scale_}).first;
+    return it->second;
+  }
+
   http_response throttled(const std::string& label, const char* scope) {
     auto r = restli_error(429, "TOO_MANY_REQUESTS",
                           std::string{"Resource level throttle "} + scope
@@ -438,8 +445,9 @@ private:
   linkedin_options li_;
   catalog data_;
   std::mt19937_64 rng_;
-  rate_window app_day_;
-  std::unordered_map<std::string, rate_window> member_day_;
+  double time_scale_;
+  std::unordered_map<std::string, rate_window> app_day_;     ///< by resource
+  std::unordered_map<std::string, rate_window> member_day_;  ///< by token + resource
 };
 
 } // namespace

@@ -26,9 +26,9 @@ struct linkedin_options {
   int active_months = 12;
   /// If not empty, exactly these versions (YYYYMM) are active instead.
   std::vector<std::string> active_versions;
-  /// Calls per application per day (all endpoints). ASSUMED figure.
+  /// Calls per application per day and resource. ASSUMED figure.
   std::int64_t app_daily_limit = 100000;
-  /// Calls per member (access token) per day. ASSUMED figure.
+  /// Calls per member (access token) per day and resource. ASSUMED figure.
   std::int64_t member_daily_limit = 20000;
   /// Most keys in one BATCH_GET (UNCONFIRMED upstream); 0 = no limit.
   int max_batch_ids = 1000;

@@ -308,6 +308,8 @@ TEST_CASE("linkedin answers 429 once the daily budgets are spent",
   CHECK(member.acct.error);
   CHECK(member.acct.quota_units == 0);
   CHECK(std::string{body_of(member)["message"].as_string()}.find("MEMBER DAY") != std::string::npos);
+  // Quotas are per resource: the same member can still list campaigns.
+  CHECK(li->handle(get(target + "/adCampaigns?q=search"), t0).status == 200);
 
   // Other members spend the application budget until it is gone.
   int ok = 0;
