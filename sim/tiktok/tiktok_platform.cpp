@@ -16,11 +16,9 @@
 #include <set>
 
 #include <boost/json.hpp>
-#include <boost/url/encode.hpp>
-#include <boost/url/params_view.hpp>
-#include <boost/url/rfc/pchars.hpp>
 
 #include "sim/core/rate_window.hpp"
+#include "sim/meta/sim_util.hpp"
 #include "sim/tiktok/tiktok_data.hpp"
 
 namespace adbatch::sim {
@@ -28,7 +26,6 @@ namespace adbatch::sim {
 namespace {
 
 namespace json = boost::json;
-namespace urls = boost::urls;
 using namespace std::chrono_literals;
 
 using param_map = std::map<std::string, std::string, std::less<>>;
@@ -49,45 +46,14 @@ constexpr int code_token_invalid = 40105;
 constexpr int code_adv_throttle = 40133;
 constexpr int code_system = 50000;
 
-/// Percent-encodes what RFC 3986 does not allow raw in a query (clients
-/// that send raw `[`, `"` or spaces), keeping valid %XX escapes as they are.
-std::string reencode(std::string_view q) {
-  static constexpr auto allowed = urls::pchars + urls::grammar::lut_chars("/?");
-  auto hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
-  std::string out, run;
-  for (std::size_t i = 0; i < q.size(); ++i) {
-    if (q[i] == '%' && i + 2 < q.size() && hex(q[i + 1]) && hex(q[i + 2])) {
-      out += urls::encode(run, allowed);
-      run.clear();
-      out.append(q.substr(i, 3));
-      i += 2;
-    } else {
-      run += q[i];
-    }
-  }
-  return out + urls::encode(run, allowed);
-}
-
-/// Decodes a query string ('+' = space, as Python's requests encodes the
-/// space in `["1", "2"]`). Clients that send raw `[`, `"` or `,` get their
-/// query re-encoded first. First value wins for repeated keys.
+/// Decodes a query string with the simulators' shared, tolerant parser
+/// ('+' = space as Python's requests/urllib send it, raw `[`, `"` or `,`
+/// accepted, invalid UTF-8 replaced so echoed values stay valid JSON).
+/// Repeated keys: the first value wins.
 std::optional<param_map> parse_params(std::string_view q) {
-  auto collect = [](std::string_view s) {
-    param_map out;
-    urls::params_view pv(s, urls::encoding_opts{true});
-    for (auto p : pv) out.emplace(std::string(p.key), std::string(p.value));
-    return out;
-  };
-  if (q.empty()) return param_map{};  // a null string_view crashes parse_query
-  try {
-    return collect(q);
-  } catch (const std::exception&) {
-  }
-  try {
-    return collect(reencode(q));
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
+  param_map out;
+  for (auto& [k, v] : detail::parse_params(q)) out.emplace(std::move(k), std::move(v));
+  return out;
 }
 
 std::optional<std::int64_t> parse_date(std::string_view s) {

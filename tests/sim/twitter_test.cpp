@@ -138,6 +138,12 @@ TEST_CASE("x rejects bad requests with its problem shapes", "[twitter]") {
   CHECK(p->handle(x_get("/2/users"), t0).status == 400);
   CHECK(p->handle(x_get("/2/users?ids=1&user.fields=bogus"), t0).status == 400);
   CHECK(p->handle(x_get("/2/users?ids=1&foo=bar"), t0).status == 400);
+  // Invalid UTF-8 echoed in a message still gives valid JSON.
+  auto bad_bytes = p->handle(x_get("/2/users?ids=%FF%FE"), t0);
+  CHECK(bad_bytes.status == 400);
+  boost::system::error_code ec;
+  json::parse(bad_bytes.body, ec);
+  CHECK_FALSE(ec);
   std::string names;
   for (int i = 1; i <= 101; ++i) names += (i > 1 ? "," : "") + twitter::username(i);
   CHECK(p->handle(x_get("/2/users/by?usernames=" + names), t0).status == 400);
