@@ -194,7 +194,10 @@ void on_crash(self_ptr self, std::size_t idx, const caf::error& reason) {
     auto err = make_error(
       ec::restart_intensity_exceeded,
       "child '" + rec.spec.name + "' crashed "
-        + std::to_string(decision.crashes_in_window) + " times within "
+        + (decision.crashes_in_window == 1
+             ? std::string{"once"}
+             : std::to_string(decision.crashes_in_window) + " times")
+        + " within "
         + std::to_string(policy.window.count()) + " ms (at most "
         + std::to_string(policy.max_restarts)
         + " restarts allowed); last reason: " + describe(reason));
