@@ -13,6 +13,9 @@
 // (PostgreSQL enforces this with row-level security). The other calls are
 // the worker's cross-org view.
 
+#include "persistence/result.hpp"
+#include "persistence/types.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -20,17 +23,13 @@
 #include <string>
 #include <vector>
 
-#include "persistence/result.hpp"
-#include "persistence/types.hpp"
-
 namespace adbatch::persistence {
 
 /// Validates a request type for a platform before anything is stored.
 /// Returns an empty string when valid, otherwise the reason
 /// ("unknown request type 'x' for meta").
-using request_type_validator =
-  std::function<std::string(ad_platform, std::string_view request_type,
-                            std::string_view params_json)>;
+using request_type_validator = std::function<std::string(
+    ad_platform, std::string_view request_type, std::string_view params_json)>;
 
 /// Exponential backoff for retries: base doubling per attempt, capped, with
 /// jitter that shortens the delay by up to `jitter` (a fraction in [0, 1)).
@@ -93,7 +92,8 @@ public:
   virtual result<std::vector<platform_connection>>
   list_connections(ad_platform p) = 0;
 
-  // -- enqueue (org-scoped) ----------------------------------------------------
+  // -- enqueue (org-scoped)
+  // ----------------------------------------------------
 
   /// Validates and stores many requests with one commit. Answers one result
   /// per input, in order. Invalid items get invalid_argument and store
@@ -112,9 +112,9 @@ public:
 
   /// An org's requests matching the filter, newest first. Not pure:
   /// backends without it answer invalid_argument.
-  virtual result<std::vector<request_view>> list_requests(const std::string& org_id,
-                                                          const request_filter& filter) {
-    (void) org_id, (void) filter;
+  virtual result<std::vector<request_view>>
+  list_requests(const std::string& org_id, const request_filter& filter) {
+    (void)org_id, (void)filter;
     return unsupported();
   }
 
@@ -131,7 +131,8 @@ public:
   virtual result<std::vector<queue_stats>>
   org_stats(const std::string& org_id) = 0;
 
-  // -- worker side (cross-org) ------------------------------------------------------
+  // -- worker side (cross-org)
+  // ------------------------------------------------------
 
   /// Claims up to `limit` due pending requests of a platform, most urgent
   /// first (priority, then age), under a lease owned by `lease_owner`.
@@ -148,8 +149,7 @@ public:
                                               std::chrono::milliseconds lease,
                                               const std::string& lease_owner,
                                               const claim_options& options) {
-    if (options.empty())
-      return claim(p, limit, lease, lease_owner);
+    if (options.empty()) return claim(p, limit, lease, lease_owner);
     return make_error(error_code::invalid_argument,
                       "this backend does not support claim options");
   }
@@ -165,10 +165,9 @@ public:
 
   /// Records a failure: retryable with attempts left -> pending after the
   /// backoff, else terminal failed. conflict when the lease is lost.
-  virtual result<fail_outcome> fail(request_id id, const std::string& lease_owner,
-                                    const std::string& error,
-                                    const std::string& error_code,
-                                    bool retryable) = 0;
+  virtual result<fail_outcome>
+  fail(request_id id, const std::string& lease_owner, const std::string& error,
+       const std::string& error_code, bool retryable) = 0;
 
   /// fail() for many rows in one transaction.
   virtual result<batch_outcome> fail_many(const std::vector<failure>& items,
@@ -198,15 +197,16 @@ public:
   /// stats() for every platform.
   virtual result<std::vector<queue_stats>> stats_all() = 0;
 
-  // -- webhook events (cross-org) ---------------------------------------------------------
-  // Not pure: backends without webhook storage answer invalid_argument.
+  // -- webhook events (cross-org)
+  // --------------------------------------------------------- Not pure:
+  // backends without webhook storage answer invalid_argument.
 
   /// Stores a received webhook with one commit, before it is acknowledged.
   /// A re-delivery (same platform and external_event_id) is not stored again:
   /// answers the first one's id with duplicate = true. An event whose
   /// signature is invalid is stored as `ignored` and never claimed.
   virtual result<store_event_result> store_event(const webhook_event& event) {
-    (void) event;
+    (void)event;
     return unsupported();
   }
 
@@ -216,18 +216,20 @@ public:
   virtual result<std::vector<claimed_event>>
   claim_events(ad_platform p, int limit, std::chrono::milliseconds lease,
                const std::string& lease_owner) {
-    (void) p, (void) limit, (void) lease, (void) lease_owner;
+    (void)p, (void)limit, (void)lease, (void)lease_owner;
     return unsupported();
   }
 
   /// Marks a claimed event processed or ignored (`status`), optionally
   /// recording the org/connection it turned out to belong to. conflict when
   /// the lease is lost; invalid_argument for another status.
-  virtual result<void> finish_event(std::int64_t id, const std::string& lease_owner,
-                                    webhook_status status,
-                                    const std::optional<std::string>& org_id = {},
-                                    const std::optional<std::string>& connection_id = {}) {
-    (void) id, (void) lease_owner, (void) status, (void) org_id, (void) connection_id;
+  virtual result<void>
+  finish_event(std::int64_t id, const std::string& lease_owner,
+               webhook_status status,
+               const std::optional<std::string>& org_id = {},
+               const std::optional<std::string>& connection_id = {}) {
+    (void)id, (void)lease_owner, (void)status, (void)org_id,
+        (void)connection_id;
     return unsupported();
   }
 
@@ -238,18 +240,19 @@ public:
                                                 const std::string& error,
                                                 const std::string& error_code,
                                                 bool retryable) {
-    (void) id, (void) lease_owner, (void) error, (void) error_code, (void) retryable;
+    (void)id, (void)lease_owner, (void)error, (void)error_code, (void)retryable;
     return unsupported();
   }
 
   /// Deletes processed/failed/ignored/duplicate events received longer ago
   /// than `retention`; answers how many.
   virtual result<std::int64_t> prune_events(std::chrono::seconds retention) {
-    (void) retention;
+    (void)retention;
     return unsupported();
   }
 
-  // -- execution log ---------------------------------------------------------------------
+  // -- execution log
+  // ---------------------------------------------------------------------
 
   /// Appends a batch's execution record; answers its row id.
   virtual result<std::int64_t> log_execution(const execution_log_row& row) = 0;
@@ -259,7 +262,8 @@ public:
 
 protected:
   static db_error unsupported() {
-    return make_error(error_code::invalid_argument, "not supported by this backend");
+    return make_error(error_code::invalid_argument,
+                      "not supported by this backend");
   }
 };
 

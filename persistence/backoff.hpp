@@ -2,9 +2,9 @@
 
 // Retry delay of a failed request: pure, the jitter is passed in.
 
-#include <chrono>
-
 #include "persistence/backend.hpp"
+
+#include <chrono>
 
 namespace adbatch::persistence {
 

@@ -11,17 +11,17 @@
 // (runuser); the base directory is then owned by postgres and every parent
 // directory must be traversable (o+x) by it.
 
+#include "persistence/result.hpp"
+
 #include <string>
 #include <vector>
-
-#include "persistence/result.hpp"
 
 namespace adbatch::persistence {
 
 /// How to run the cluster.
 struct embedded_cluster_options {
-  std::string base_dir;           ///< absolute or relative; created if missing
-  std::string pg_bin_dir;         ///< empty = newest /usr/lib/postgresql/<v>/bin
+  std::string base_dir;   ///< absolute or relative; created if missing
+  std::string pg_bin_dir; ///< empty = newest /usr/lib/postgresql/<v>/bin
   std::string database = "adbatch"; ///< created if missing
   std::string max_wal_size = "4GB"; ///< fewer checkpoints under queue load
   int max_connections = 100;
@@ -60,7 +60,8 @@ public:
 
 private:
   /// Runs bin_/tool (as postgres when root); output goes to pg_ctl.log.
-  result<void> run_tool(const std::string& tool, const std::vector<std::string>& args,
+  result<void> run_tool(const std::string& tool,
+                        const std::vector<std::string>& args,
                         int* exit_code = nullptr) const;
   /// Runs any program (as postgres when root); output goes to pg_ctl.log.
   result<void> run_program(std::vector<std::string> argv, int* exit_code) const;

@@ -1,10 +1,10 @@
 #include "persistence/migrations.hpp"
 
+#include "persistence/pg_connection.hpp"
+
 #include <array>
 #include <set>
 #include <string>
-
-#include "persistence/pg_connection.hpp"
 
 namespace adbatch::persistence {
 
@@ -288,12 +288,12 @@ DROP INDEX adbatch.batch_request_queue_org;
 )sql";
 
 constexpr std::array<migration, 6> all_migrations{{
-  {1, "roles and tables", m1_roles_and_tables},
-  {2, "indexes", m2_indexes},
-  {3, "ownership, grants and row-level security", m3_roles_rls},
-  {4, "per-connection claim index", m4_connection_claim_index},
-  {5, "webhook claim indexes", m5_webhook_claim_indexes},
-  {6, "org request index in id order", m6_org_index},
+    {1, "roles and tables", m1_roles_and_tables},
+    {2, "indexes", m2_indexes},
+    {3, "ownership, grants and row-level security", m3_roles_rls},
+    {4, "per-connection claim index", m4_connection_claim_index},
+    {5, "webhook claim indexes", m5_webhook_claim_indexes},
+    {6, "org request index in id order", m6_org_index},
 }};
 
 // Serialises migrators of one database (advisory locks are per database).
@@ -310,21 +310,24 @@ CREATE TABLE IF NOT EXISTS adbatch.adbatch_schema_migrations (
 
 } // namespace
 
-std::span<const migration> known_migrations() { return all_migrations; }
+std::span<const migration> known_migrations() {
+  return all_migrations;
+}
 
-int latest_schema_version() { return all_migrations.back().version; }
+int latest_schema_version() {
+  return all_migrations.back().version;
+}
 
 result<int> current_schema_version(pg_connection& conn) {
-  auto rows = conn.exec(
-    "SELECT CASE WHEN to_regclass('adbatch.adbatch_schema_migrations') IS NULL "
-    "THEN -1 END");
-  if (!rows)
-    return rows.error();
-  if (!rows->is_null(0, 0))
-    return 0;
-  auto v = conn.exec("SELECT coalesce(max(version), 0) FROM adbatch.adbatch_schema_migrations");
-  if (!v)
-    return v.error();
+  auto rows =
+      conn.exec("SELECT CASE WHEN "
+                "to_regclass('adbatch.adbatch_schema_migrations') IS NULL "
+                "THEN -1 END");
+  if (!rows) return rows.error();
+  if (!rows->is_null(0, 0)) return 0;
+  auto v = conn.exec("SELECT coalesce(max(version), 0) FROM "
+                     "adbatch.adbatch_schema_migrations");
+  if (!v) return v.error();
   return static_cast<int>(v->i64(0, 0));
 }
 
@@ -336,7 +339,8 @@ result<migrate_report> migrate(pg_connection& conn) {
       conn.rollback_quietly();
       return r.error();
     }
-    auto rows = conn.exec("SELECT version FROM adbatch.adbatch_schema_migrations");
+    auto rows =
+        conn.exec("SELECT version FROM adbatch.adbatch_schema_migrations");
     if (!rows) {
       conn.rollback_quietly();
       return rows.error();
@@ -351,11 +355,12 @@ result<migrate_report> migrate(pg_connection& conn) {
     }
     if (db_version > latest_schema_version()) {
       conn.rollback_quietly();
-      return make_error(error_code::schema_too_new,
-                        "database schema version " + std::to_string(db_version)
-                          + " is newer than this binary's version "
-                          + std::to_string(latest_schema_version())
-                          + "; upgrade adbatch before starting it on this database");
+      return make_error(
+          error_code::schema_too_new,
+          "database schema version " + std::to_string(db_version) +
+              " is newer than this binary's version " +
+              std::to_string(latest_schema_version()) +
+              "; upgrade adbatch before starting it on this database");
     }
     const migration* next = nullptr;
     for (const auto& m : all_migrations)
@@ -364,25 +369,24 @@ result<migrate_report> migrate(pg_connection& conn) {
         break;
       }
     if (next == nullptr) {
-      if (auto r = conn.exec_script("COMMIT"); !r)
-        return r.error();
+      if (auto r = conn.exec_script("COMMIT"); !r) return r.error();
       report.to_version = db_version;
       return report;
     }
     auto fail = [&](const db_error& e) -> db_error {
       conn.rollback_quietly();
-      return make_error(e.code, "migration " + std::to_string(next->version) + " ("
-                                  + next->name + ") failed: " + e.message);
+      return make_error(e.code, "migration " + std::to_string(next->version) +
+                                    " (" + next->name +
+                                    ") failed: " + e.message);
     };
-    if (auto r = conn.exec_script(next->sql); !r)
-      return fail(r.error());
-    if (auto r = conn.exec("INSERT INTO adbatch.adbatch_schema_migrations (version, name) "
-                           "VALUES ($1, $2)",
-                           {std::to_string(next->version), std::string{next->name}});
+    if (auto r = conn.exec_script(next->sql); !r) return fail(r.error());
+    if (auto r = conn.exec(
+            "INSERT INTO adbatch.adbatch_schema_migrations (version, name) "
+            "VALUES ($1, $2)",
+            {std::to_string(next->version), std::string{next->name}});
         !r)
       return fail(r.error());
-    if (auto r = conn.exec_script("COMMIT"); !r)
-      return fail(r.error());
+    if (auto r = conn.exec_script("COMMIT"); !r) return fail(r.error());
     ++report.applied;
   }
 }

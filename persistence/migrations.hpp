@@ -9,9 +9,9 @@
 // recorded version is newer than this binary's newest migration is refused
 // with schema_too_new.
 
-#include <span>
-
 #include "persistence/result.hpp"
+
+#include <span>
 
 namespace adbatch::persistence {
 

@@ -4,18 +4,17 @@
 
 #include "persistence/pg_backend.hpp"
 
-#include <algorithm>
-#include <map>
-#include <set>
-#include <tuple>
-#include <unordered_map>
-
-#include <boost/json.hpp>
-
 #include "persistence/backoff.hpp"
 #include "persistence/pg_connection.hpp"
 #include "persistence/pg_detail.hpp"
 #include "persistence/validation.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <map>
+#include <set>
+#include <tuple>
+#include <unordered_map>
 
 namespace adbatch::persistence {
 
@@ -23,41 +22,43 @@ using namespace detail;
 
 // -- construction -------------------------------------------------------------
 
-pg_backend::pg_backend(std::unique_ptr<pg_connection> conn, backend_options options)
-  : conn_(std::move(conn)), options_(std::move(options)) {}
+pg_backend::pg_backend(std::unique_ptr<pg_connection> conn,
+                       backend_options options)
+    : conn_(std::move(conn)), options_(std::move(options)) {}
 
 pg_backend::~pg_backend() = default;
 
-result<std::unique_ptr<pg_backend>> pg_backend::connect(const std::string& conninfo,
-                                                        backend_options options) {
-  auto conn = pg_connection::open(conninfo,
-                                  static_cast<int>(options.connect_timeout.count()));
-  if (!conn)
-    return conn.error();
+result<std::unique_ptr<pg_backend>>
+pg_backend::connect(const std::string& conninfo, backend_options options) {
+  auto conn = pg_connection::open(
+      conninfo, static_cast<int>(options.connect_timeout.count()));
+  if (!conn) return conn.error();
   if (options.statement_timeout.count() > 0) {
-    auto set = (*conn)->exec("SELECT set_config('statement_timeout', $1, false)",
-                             {std::to_string(options.statement_timeout.count()) + "ms"});
-    if (!set)
-      return set.error();
+    auto set = (*conn)->exec(
+        "SELECT set_config('statement_timeout', $1, false)",
+        {std::to_string(options.statement_timeout.count()) + "ms"});
+    if (!set) return set.error();
   }
-  return std::unique_ptr<pg_backend>{new pg_backend(std::move(*conn), std::move(options))};
+  return std::unique_ptr<pg_backend>{
+      new pg_backend(std::move(*conn), std::move(options))};
 }
 
 result<void> pg_backend::ping() {
   auto r = conn_->exec("SELECT 1");
-  if (!r)
-    return r.error();
+  if (!r) return r.error();
   return {};
 }
 
-bool pg_backend::connected() const { return conn_->ok(); }
+bool pg_backend::connected() const {
+  return conn_->ok();
+}
 
-// -- connections ------------------------------------------------------------------
+// -- connections
+// ------------------------------------------------------------------
 
 result<void> pg_backend::add_connection(const platform_connection& c) {
   auto org = checked_org(c.org_id);
-  if (!org)
-    return org.error();
+  if (!org) return org.error();
   if (!is_uuid(c.connection_id))
     return invalid("connection_id '" + c.connection_id + "' is not a UUID");
   boost::system::error_code ec;
@@ -65,68 +66,74 @@ result<void> pg_backend::add_connection(const platform_connection& c) {
   if (ec || !ids.is_object())
     return invalid("account_ids must be a JSON object");
   if (!valid_token_ref(c.token_ref))
-    return invalid("token_ref must be a reference such as env:NAME, not a credential");
+    return invalid(
+        "token_ref must be a reference such as env:NAME, not a credential");
   const auto conn_id = normalize_uuid(c.connection_id);
   return in_txn(*conn_, role::app, &*org, [&]() -> result<void> {
-    auto r = conn_->exec(
-      "INSERT INTO adbatch.platform_connections "
-      "(connection_id, org_id, platform, account_ids, token_ref, display_name, enabled) "
-      "VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7)",
-      {conn_id, *org, std::string{to_string(c.platform)}, c.account_ids, c.token_ref,
-       c.display_name, std::string{c.enabled ? "true" : "false"}});
+    auto r = conn_->exec("INSERT INTO adbatch.platform_connections "
+                         "(connection_id, org_id, platform, account_ids, "
+                         "token_ref, display_name, enabled) "
+                         "VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7)",
+                         {conn_id, *org, std::string{to_string(c.platform)},
+                          c.account_ids, c.token_ref, c.display_name,
+                          std::string{c.enabled ? "true" : "false"}});
     if (!r && conn_->last_sqlstate() == "23505")
-      return make_error(error_code::conflict, "connection " + conn_id + " already exists");
-    if (!r)
-      return r.error();
+      return make_error(error_code::conflict,
+                        "connection " + conn_id + " already exists");
+    if (!r) return r.error();
     return {};
   });
 }
 
-result<void> pg_backend::set_connection_enabled(const std::string& org_id,
-                                                const std::string& connection_id,
-                                                bool enabled) {
+result<void> pg_backend::set_connection_enabled(
+    const std::string& org_id, const std::string& connection_id, bool enabled) {
   auto org = checked_org(org_id);
-  if (!org)
-    return org.error();
+  if (!org) return org.error();
   if (!is_uuid(connection_id))
     return invalid("connection_id '" + connection_id + "' is not a UUID");
   return in_txn(*conn_, role::app, &*org, [&]() -> result<void> {
-    auto r = conn_->exec("UPDATE adbatch.platform_connections SET enabled = $2, "
-                         "updated_at = now() WHERE connection_id = $1",
-                         {normalize_uuid(connection_id), std::string{enabled ? "true" : "false"}});
-    if (!r)
-      return r.error();
+    auto r =
+        conn_->exec("UPDATE adbatch.platform_connections SET enabled = $2, "
+                    "updated_at = now() WHERE connection_id = $1",
+                    {normalize_uuid(connection_id),
+                     std::string{enabled ? "true" : "false"}});
+    if (!r) return r.error();
     if (r->affected() == 0)
-      return make_error(error_code::not_found,
-                        "connection " + connection_id + " not found for org " + *org);
+      return make_error(error_code::not_found, "connection " + connection_id +
+                                                   " not found for org " +
+                                                   *org);
     return {};
   });
 }
 
-result<platform_connection> pg_backend::get_connection(const std::string& connection_id) {
+result<platform_connection>
+pg_backend::get_connection(const std::string& connection_id) {
   if (!is_uuid(connection_id))
     return invalid("connection_id '" + connection_id + "' is not a UUID");
-  return in_txn(*conn_, role::worker, nullptr, [&]() -> result<platform_connection> {
-    auto r = conn_->exec(std::string{"SELECT "} + connection_columns
-                           + " FROM adbatch.platform_connections WHERE connection_id = $1",
-                         {normalize_uuid(connection_id)});
-    if (!r)
-      return r.error();
-    if (r->size() == 0)
-      return make_error(error_code::not_found, "connection " + connection_id + " not found");
-    return read_connection(*r, 0);
-  });
+  return in_txn(
+      *conn_, role::worker, nullptr, [&]() -> result<platform_connection> {
+        auto r = conn_->exec(
+            std::string{"SELECT "} + connection_columns +
+                " FROM adbatch.platform_connections WHERE connection_id = $1",
+            {normalize_uuid(connection_id)});
+        if (!r) return r.error();
+        if (r->size() == 0)
+          return make_error(error_code::not_found,
+                            "connection " + connection_id + " not found");
+        return read_connection(*r, 0);
+      });
 }
 
-result<std::vector<platform_connection>> pg_backend::list_connections(ad_platform p) {
+result<std::vector<platform_connection>>
+pg_backend::list_connections(ad_platform p) {
   return in_txn(*conn_, role::worker, nullptr,
                 [&]() -> result<std::vector<platform_connection>> {
-                  auto r = conn_->exec(std::string{"SELECT "} + connection_columns
-                                         + " FROM adbatch.platform_connections "
-                                           "WHERE platform = $1 ORDER BY connection_id",
-                                       {std::string{to_string(p)}});
-                  if (!r)
-                    return r.error();
+                  auto r = conn_->exec(
+                      std::string{"SELECT "} + connection_columns +
+                          " FROM adbatch.platform_connections "
+                          "WHERE platform = $1 ORDER BY connection_id",
+                      {std::string{to_string(p)}});
+                  if (!r) return r.error();
                   std::vector<platform_connection> out;
                   for (int i = 0; i < r->size(); ++i)
                     out.push_back(read_connection(*r, i));
@@ -134,7 +141,8 @@ result<std::vector<platform_connection>> pg_backend::list_connections(ad_platfor
                 });
 }
 
-// -- enqueue ----------------------------------------------------------------------------
+// -- enqueue
+// ----------------------------------------------------------------------------
 
 std::vector<result<enqueue_result>>
 pg_backend::enqueue_batch(const std::vector<enqueue_request>& requests) {
@@ -156,7 +164,9 @@ pg_backend::enqueue_batch(const std::vector<enqueue_request>& requests) {
   // Everything below runs in ONE transaction (one commit for the batch).
   auto body = [&]() -> result<void> {
     for (auto& [org, items] : by_org) {
-      if (auto r = conn_->exec("SELECT set_config('adbatch.org_id', $1, true)", {org}); !r)
+      if (auto r = conn_->exec("SELECT set_config('adbatch.org_id', $1, true)",
+                               {org});
+          !r)
         return r.error();
       // 1. The connections must exist in this org (RLS hides others),
       //    match the platform and be enabled.
@@ -164,11 +174,11 @@ pg_backend::enqueue_batch(const std::vector<enqueue_request>& requests) {
       for (auto i : items)
         conn_ids.insert(valid[i].connection_id);
       auto rows = conn_->exec(
-        "SELECT connection_id::text, platform, enabled FROM adbatch.platform_connections "
-        "WHERE connection_id = ANY($1::uuid[])",
-        {array_literal(conn_ids, [](const std::string& s) { return s; })});
-      if (!rows)
-        return rows.error();
+          "SELECT connection_id::text, platform, enabled FROM "
+          "adbatch.platform_connections "
+          "WHERE connection_id = ANY($1::uuid[])",
+          {array_literal(conn_ids, [](const std::string& s) { return s; })});
+      if (!rows) return rows.error();
       std::map<std::string, std::pair<std::string, bool>> known;
       for (int r = 0; r < rows->size(); ++r)
         known[rows->str(r, 0)] = {rows->str(r, 1), rows->boolean(r, 2)};
@@ -177,10 +187,12 @@ pg_backend::enqueue_batch(const std::vector<enqueue_request>& requests) {
         const auto& v = valid[i];
         auto it = known.find(v.connection_id);
         if (it == known.end())
-          out[i] = invalid("connection " + v.connection_id + " does not exist for org " + org);
+          out[i] = invalid("connection " + v.connection_id +
+                           " does not exist for org " + org);
         else if (it->second.first != to_string(v.platform))
-          out[i] = invalid("connection " + v.connection_id + " belongs to platform "
-                           + it->second.first + ", not " + to_string(v.platform));
+          out[i] = invalid("connection " + v.connection_id +
+                           " belongs to platform " + it->second.first +
+                           ", not " + to_string(v.platform));
         else if (!it->second.second)
           out[i] = invalid("connection " + v.connection_id + " is disabled");
         else
@@ -195,16 +207,16 @@ pg_backend::enqueue_batch(const std::vector<enqueue_request>& requests) {
       std::unordered_map<std::string, enqueue_result> by_key;
       // 3. Completed within the window: hand back that row.
       if (options_.dedup_window.count() > 0 && !unique_items.empty()) {
-        auto keys = array_literal(unique_items,
-                                  [&](std::size_t i) { return valid[i].request_key; });
+        auto keys = array_literal(
+            unique_items, [&](std::size_t i) { return valid[i].request_key; });
         auto done = conn_->exec(
-          "SELECT DISTINCT ON (request_key) request_key, id FROM adbatch.batch_request_queue "
-          "WHERE request_key = ANY($1::text[]) AND status = 'completed' "
-          "AND completed_at > now() - $2::bigint * interval '1 second' "
-          "ORDER BY request_key, completed_at DESC",
-          {keys, std::to_string(options_.dedup_window.count())});
-        if (!done)
-          return done.error();
+            "SELECT DISTINCT ON (request_key) request_key, id FROM "
+            "adbatch.batch_request_queue "
+            "WHERE request_key = ANY($1::text[]) AND status = 'completed' "
+            "AND completed_at > now() - $2::bigint * interval '1 second' "
+            "ORDER BY request_key, completed_at DESC",
+            {keys, std::to_string(options_.dedup_window.count())});
+        if (!done) return done.error();
         for (int r = 0; r < done->size(); ++r)
           by_key[done->str(r, 0)] = enqueue_result{done->i64(r, 1), true};
       }
@@ -212,76 +224,77 @@ pg_backend::enqueue_batch(const std::vector<enqueue_request>& requests) {
       //    select it. If it finished in between, insert again.
       std::vector<std::size_t> todo;
       for (auto i : unique_items)
-        if (!by_key.count(valid[i].request_key))
-          todo.push_back(i);
+        if (!by_key.count(valid[i].request_key)) todo.push_back(i);
       for (int round = 0; round < 5 && !todo.empty(); ++round) {
         boost::json::array rows_json;
         rows_json.reserve(todo.size());
         for (auto i : todo) {
           const auto& v = valid[i];
-          rows_json.push_back(boost::json::object{
-            {"org_id", v.org_id},
-            {"platform", to_string(v.platform)},
-            {"connection_id", v.connection_id},
-            {"request_type", v.request_type},
-            {"params", v.params},
-            {"request_key", v.request_key},
-            {"priority", v.priority},
-            {"max_attempts", v.max_attempts},
-            {"n", rows_json.size()}});
+          rows_json.push_back(
+              boost::json::object{{"org_id", v.org_id},
+                                  {"platform", to_string(v.platform)},
+                                  {"connection_id", v.connection_id},
+                                  {"request_type", v.request_type},
+                                  {"params", v.params},
+                                  {"request_key", v.request_key},
+                                  {"priority", v.priority},
+                                  {"max_attempts", v.max_attempts},
+                                  {"n", rows_json.size()}});
         }
         // Ids follow the batch order (nextval runs after the inner sort),
         // but rows go in in key order: concurrent enqueuers then wait on
         // each other's uncommitted keys in one global order and cannot
         // deadlock.
         auto ins = conn_->exec(
-          "INSERT INTO adbatch.batch_request_queue "
-          "(id, org_id, platform, connection_id, request_type, params, request_key, priority, "
-          "max_attempts) "
-          "SELECT s.id, s.org_id, s.platform, s.connection_id, s.request_type, s.params::jsonb, "
-          "s.request_key, s.priority, s.max_attempts FROM ("
-          "  SELECT nextval('adbatch.batch_request_queue_id_seq') AS id, x.* "
-          "  FROM json_to_recordset($1::json) AS x(org_id uuid, platform text, "
-          "  connection_id uuid, request_type text, params text, request_key text, "
-          "  priority smallint, max_attempts integer, n bigint) "
-          "  ORDER BY x.n) s "
-          "ORDER BY s.request_key "
-          "ON CONFLICT (request_key) WHERE status IN ('pending', 'processing') DO NOTHING "
-          "RETURNING request_key, id",
-          {boost::json::serialize(rows_json)});
-        if (!ins)
-          return ins.error();
+            "INSERT INTO adbatch.batch_request_queue "
+            "(id, org_id, platform, connection_id, request_type, params, "
+            "request_key, priority, "
+            "max_attempts) "
+            "SELECT s.id, s.org_id, s.platform, s.connection_id, "
+            "s.request_type, s.params::jsonb, "
+            "s.request_key, s.priority, s.max_attempts FROM ("
+            "  SELECT nextval('adbatch.batch_request_queue_id_seq') AS id, x.* "
+            "  FROM json_to_recordset($1::json) AS x(org_id uuid, platform "
+            "text, "
+            "  connection_id uuid, request_type text, params text, request_key "
+            "text, "
+            "  priority smallint, max_attempts integer, n bigint) "
+            "  ORDER BY x.n) s "
+            "ORDER BY s.request_key "
+            "ON CONFLICT (request_key) WHERE status IN ('pending', "
+            "'processing') DO NOTHING "
+            "RETURNING request_key, id",
+            {boost::json::serialize(rows_json)});
+        if (!ins) return ins.error();
         for (int r = 0; r < ins->size(); ++r)
           by_key[ins->str(r, 0)] = enqueue_result{ins->i64(r, 1), false};
         std::vector<std::size_t> missing;
         for (auto i : todo)
-          if (!by_key.count(valid[i].request_key))
-            missing.push_back(i);
-        if (missing.empty())
-          break;
+          if (!by_key.count(valid[i].request_key)) missing.push_back(i);
+        if (missing.empty()) break;
         auto act = conn_->exec(
-          "SELECT request_key, id FROM adbatch.batch_request_queue "
-          "WHERE request_key = ANY($1::text[]) AND status IN ('pending', 'processing')",
-          {array_literal(missing, [&](std::size_t i) { return valid[i].request_key; })});
-        if (!act)
-          return act.error();
+            "SELECT request_key, id FROM adbatch.batch_request_queue "
+            "WHERE request_key = ANY($1::text[]) AND status IN ('pending', "
+            "'processing')",
+            {array_literal(
+                missing, [&](std::size_t i) { return valid[i].request_key; })});
+        if (!act) return act.error();
         for (int r = 0; r < act->size(); ++r)
           by_key[act->str(r, 0)] = enqueue_result{act->i64(r, 1), true};
         todo.clear();
         for (auto i : missing)
-          if (!by_key.count(valid[i].request_key))
-            todo.push_back(i);
+          if (!by_key.count(valid[i].request_key)) todo.push_back(i);
       }
       for (auto i : ok_items) {
         auto it = by_key.find(valid[i].request_key);
         if (it == by_key.end()) {
-          out[i] = make_error(error_code::conflict,
-                              "request key kept changing state; retry the enqueue");
+          out[i] =
+              make_error(error_code::conflict,
+                         "request key kept changing state; retry the enqueue");
           continue;
         }
         auto res = it->second;
-        if (first_of_key[valid[i].request_key] != i)
-          res.deduplicated = true;
+        if (first_of_key[valid[i].request_key] != i) res.deduplicated = true;
         out[i] = res;
       }
     }
@@ -293,9 +306,9 @@ pg_backend::enqueue_batch(const std::vector<enqueue_request>& requests) {
     auto status = in_txn(*conn_, role::app, nullptr, body);
     // A deadlock or serialization failure rolled everything back: the
     // whole batch can simply run again.
-    for (int retry = 0; retry < 3 && !status
-                        && (conn_->last_sqlstate() == "40P01"
-                            || conn_->last_sqlstate() == "40001");
+    for (int retry = 0; retry < 3 && !status &&
+                        (conn_->last_sqlstate() == "40P01" ||
+                         conn_->last_sqlstate() == "40001");
          ++retry)
       status = in_txn(*conn_, role::app, nullptr, body);
     if (!status) {
@@ -309,109 +322,117 @@ pg_backend::enqueue_batch(const std::vector<enqueue_request>& requests) {
   std::vector<result<enqueue_result>> final_out;
   final_out.reserve(n);
   for (auto& o : out)
-    final_out.push_back(o ? std::move(*o)
-                          : result<enqueue_result>{make_error(error_code::storage_error,
-                                                              "internal: no result")});
+    final_out.push_back(
+        o ? std::move(*o)
+          : result<enqueue_result>{
+                make_error(error_code::storage_error, "internal: no result")});
   return final_out;
 }
 
-// -- org-scoped reads and cancels -----------------------------------------------------------
+// -- org-scoped reads and cancels
+// -----------------------------------------------------------
 
-result<request_view> pg_backend::get_request(const std::string& org_id, request_id id) {
+result<request_view> pg_backend::get_request(const std::string& org_id,
+                                             request_id id) {
   auto org = checked_org(org_id);
-  if (!org)
-    return org.error();
+  if (!org) return org.error();
   return in_txn(*conn_, role::app, &*org, [&]() -> result<request_view> {
-    auto r = conn_->exec("SELECT " + view_columns
-                           + " FROM adbatch.batch_request_queue WHERE id = $1",
+    auto r = conn_->exec("SELECT " + view_columns +
+                             " FROM adbatch.batch_request_queue WHERE id = $1",
                          {std::to_string(id)});
-    if (!r)
-      return r.error();
+    if (!r) return r.error();
     if (r->size() == 0)
-      return make_error(error_code::not_found,
-                        "request " + std::to_string(id) + " not found for org " + *org);
+      return make_error(error_code::not_found, "request " + std::to_string(id) +
+                                                   " not found for org " +
+                                                   *org);
     return read_view(*r, 0);
   });
 }
 
-result<std::vector<request_view>> pg_backend::list_requests(const std::string& org_id,
-                                                            const request_filter& f) {
+result<std::vector<request_view>>
+pg_backend::list_requests(const std::string& org_id, const request_filter& f) {
   auto org = checked_org(org_id);
-  if (!org)
-    return org.error();
+  if (!org) return org.error();
   if (f.limit < 1 || f.limit > 1000)
     return invalid("limit must be within 1..1000");
   if (f.connection_id && !is_uuid(*f.connection_id))
     return invalid("connection_id '" + *f.connection_id + "' is not a UUID");
   auto opt_str = [](bool has, auto&& make) -> pg_param {
-    if (!has)
-      return std::nullopt;
+    if (!has) return std::nullopt;
     return make();
   };
-  return in_txn(*conn_, role::app, &*org, [&]() -> result<std::vector<request_view>> {
-    // NULL parameters switch their condition off; RLS adds the org.
-    auto r = conn_->exec(
-      "SELECT " + view_columns + " FROM adbatch.batch_request_queue "
-      "WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR platform = $2) "
-      "AND ($3::uuid IS NULL OR connection_id = $3) AND ($4::bigint IS NULL OR id < $4) "
-      "ORDER BY id DESC LIMIT $5",
-      {opt_str(f.status.has_value(), [&] { return std::string{to_string(*f.status)}; }),
-       opt_str(f.platform.has_value(), [&] { return std::string{to_string(*f.platform)}; }),
-       opt_str(f.connection_id.has_value(), [&] { return normalize_uuid(*f.connection_id); }),
-       opt_str(f.before_id.has_value(), [&] { return std::to_string(*f.before_id); }),
-       std::to_string(f.limit)});
-    if (!r)
-      return r.error();
-    std::vector<request_view> out;
-    for (int i = 0; i < r->size(); ++i)
-      out.push_back(read_view(*r, i));
-    return out;
-  });
+  return in_txn(
+      *conn_, role::app, &*org, [&]() -> result<std::vector<request_view>> {
+        // NULL parameters switch their condition off; RLS adds the org.
+        auto r = conn_->exec(
+            "SELECT " + view_columns +
+                " FROM adbatch.batch_request_queue "
+                "WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL "
+                "OR platform = $2) "
+                "AND ($3::uuid IS NULL OR connection_id = $3) AND ($4::bigint "
+                "IS NULL OR id < $4) "
+                "ORDER BY id DESC LIMIT $5",
+            {opt_str(f.status.has_value(),
+                     [&] { return std::string{to_string(*f.status)}; }),
+             opt_str(f.platform.has_value(),
+                     [&] { return std::string{to_string(*f.platform)}; }),
+             opt_str(f.connection_id.has_value(),
+                     [&] { return normalize_uuid(*f.connection_id); }),
+             opt_str(f.before_id.has_value(),
+                     [&] { return std::to_string(*f.before_id); }),
+             std::to_string(f.limit)});
+        if (!r) return r.error();
+        std::vector<request_view> out;
+        for (int i = 0; i < r->size(); ++i)
+          out.push_back(read_view(*r, i));
+        return out;
+      });
 }
 
 result<void> pg_backend::cancel(const std::string& org_id, request_id id) {
   auto org = checked_org(org_id);
-  if (!org)
-    return org.error();
+  if (!org) return org.error();
   return in_txn(*conn_, role::app, &*org, [&]() -> result<void> {
     auto r = conn_->exec(
-      "UPDATE adbatch.batch_request_queue SET status = 'cancelled', error = 'cancelled by org', "
-      "error_code = 'cancelled', completed_at = now(), updated_at = now() "
-      "WHERE id = $1 AND status = 'pending'",
-      {std::to_string(id)});
-    if (!r)
-      return r.error();
-    if (r->affected() == 1)
-      return {};
-    auto s = conn_->exec("SELECT status FROM adbatch.batch_request_queue WHERE id = $1",
-                         {std::to_string(id)});
-    if (!s)
-      return s.error();
+        "UPDATE adbatch.batch_request_queue SET status = 'cancelled', error = "
+        "'cancelled by org', "
+        "error_code = 'cancelled', completed_at = now(), updated_at = now() "
+        "WHERE id = $1 AND status = 'pending'",
+        {std::to_string(id)});
+    if (!r) return r.error();
+    if (r->affected() == 1) return {};
+    auto s = conn_->exec(
+        "SELECT status FROM adbatch.batch_request_queue WHERE id = $1",
+        {std::to_string(id)});
+    if (!s) return s.error();
     if (s->size() == 0)
-      return make_error(error_code::not_found,
-                        "request " + std::to_string(id) + " not found for org " + *org);
-    return make_error(error_code::conflict, "request " + std::to_string(id) + " is "
-                                              + s->str(0, 0) + " and cannot be cancelled");
+      return make_error(error_code::not_found, "request " + std::to_string(id) +
+                                                   " not found for org " +
+                                                   *org);
+    return make_error(error_code::conflict, "request " + std::to_string(id) +
+                                                " is " + s->str(0, 0) +
+                                                " and cannot be cancelled");
   });
 }
 
-result<std::int64_t> pg_backend::cancel_connection(const std::string& org_id,
-                                                   const std::string& connection_id,
-                                                   const std::string& reason) {
+result<std::int64_t>
+pg_backend::cancel_connection(const std::string& org_id,
+                              const std::string& connection_id,
+                              const std::string& reason) {
   auto org = checked_org(org_id);
-  if (!org)
-    return org.error();
+  if (!org) return org.error();
   if (!is_uuid(connection_id))
     return invalid("connection_id '" + connection_id + "' is not a UUID");
   return in_txn(*conn_, role::app, &*org, [&]() -> result<std::int64_t> {
     auto r = conn_->exec(
-      "UPDATE adbatch.batch_request_queue SET status = 'cancelled', error = $2, "
-      "error_code = 'cancelled', completed_at = now(), updated_at = now() "
-      "WHERE connection_id = $1 AND status = 'pending'",
-      {normalize_uuid(connection_id),
-       reason.empty() ? std::string{"cancelled: connection disabled"} : reason});
-    if (!r)
-      return r.error();
+        "UPDATE adbatch.batch_request_queue SET status = 'cancelled', error = "
+        "$2, "
+        "error_code = 'cancelled', completed_at = now(), updated_at = now() "
+        "WHERE connection_id = $1 AND status = 'pending'",
+        {normalize_uuid(connection_id),
+         reason.empty() ? std::string{"cancelled: connection disabled"}
+                        : reason});
+    if (!r) return r.error();
     return r->affected();
   });
 }
@@ -430,38 +451,39 @@ std::vector<queue_stats> empty_stats() {
 
 } // namespace
 
-result<std::vector<queue_stats>> pg_backend::org_stats(const std::string& org_id) {
+result<std::vector<queue_stats>>
+pg_backend::org_stats(const std::string& org_id) {
   auto org = checked_org(org_id);
-  if (!org)
-    return org.error();
-  return in_txn(*conn_, role::app, &*org, [&]() -> result<std::vector<queue_stats>> {
-    auto r = conn_->exec(
-      "SELECT platform, "
-      "count(*) FILTER (WHERE status = 'pending'), "
-      "count(*) FILTER (WHERE status = 'processing'), "
-      "count(*) FILTER (WHERE status = 'pending' AND attempts > 0), "
-      "count(*) FILTER (WHERE status = 'completed' AND completed_at > now() - interval '24 hours'), "
-      "count(*) FILTER (WHERE status = 'failed' AND completed_at > now() - interval '24 hours'), "
-      "coalesce(extract(epoch from now() - min(created_at) FILTER (WHERE status = 'pending')), 0) "
-      "FROM adbatch.batch_request_queue GROUP BY platform");
-    if (!r)
-      return r.error();
-    auto out = empty_stats();
-    for (int i = 0; i < r->size(); ++i) {
-      auto p = parse_platform(r->text(i, 0));
-      if (!p)
-        continue;
-      auto& s = out[static_cast<std::size_t>(*p)];
-      s.pending = r->i64(i, 1);
-      s.processing = r->i64(i, 2);
-      s.due_for_retry = r->i64(i, 3);
-      s.completed_24h = r->i64(i, 4);
-      s.failed_24h = r->i64(i, 5);
-      s.oldest_pending_age_s = r->f64(i, 6);
-    }
-    return out;
-  });
+  if (!org) return org.error();
+  return in_txn(
+      *conn_, role::app, &*org, [&]() -> result<std::vector<queue_stats>> {
+        auto r = conn_->exec(
+            "SELECT platform, "
+            "count(*) FILTER (WHERE status = 'pending'), "
+            "count(*) FILTER (WHERE status = 'processing'), "
+            "count(*) FILTER (WHERE status = 'pending' AND attempts > 0), "
+            "count(*) FILTER (WHERE status = 'completed' AND completed_at > "
+            "now() - interval '24 hours'), "
+            "count(*) FILTER (WHERE status = 'failed' AND completed_at > now() "
+            "- interval '24 hours'), "
+            "coalesce(extract(epoch from now() - min(created_at) FILTER (WHERE "
+            "status = 'pending')), 0) "
+            "FROM adbatch.batch_request_queue GROUP BY platform");
+        if (!r) return r.error();
+        auto out = empty_stats();
+        for (int i = 0; i < r->size(); ++i) {
+          auto p = parse_platform(r->text(i, 0));
+          if (!p) continue;
+          auto& s = out[static_cast<std::size_t>(*p)];
+          s.pending = r->i64(i, 1);
+          s.processing = r->i64(i, 2);
+          s.due_for_retry = r->i64(i, 3);
+          s.completed_24h = r->i64(i, 4);
+          s.failed_24h = r->i64(i, 5);
+          s.oldest_pending_age_s = r->f64(i, 6);
+        }
+        return out;
+      });
 }
-
 
 } // namespace adbatch::persistence

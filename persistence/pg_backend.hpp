@@ -9,11 +9,11 @@
 // calls run as `SET LOCAL ROLE adbatch_app` with `adbatch.org_id` set, so
 // row-level security filters them; worker calls run as adbatch_worker.
 
+#include "persistence/backend.hpp"
+
 #include <map>
 #include <memory>
 #include <string>
-
-#include "persistence/backend.hpp"
 
 namespace adbatch::persistence {
 
@@ -47,13 +47,15 @@ public:
   enqueue_batch(const std::vector<enqueue_request>& requests) override;
   result<request_view> get_request(const std::string& org_id,
                                    request_id id) override;
-  result<std::vector<request_view>> list_requests(const std::string& org_id,
-                                                  const request_filter& filter) override;
+  result<std::vector<request_view>>
+  list_requests(const std::string& org_id,
+                const request_filter& filter) override;
   result<void> cancel(const std::string& org_id, request_id id) override;
   result<std::int64_t> cancel_connection(const std::string& org_id,
                                          const std::string& connection_id,
                                          const std::string& reason) override;
-  result<std::vector<queue_stats>> org_stats(const std::string& org_id) override;
+  result<std::vector<queue_stats>>
+  org_stats(const std::string& org_id) override;
 
   result<claim_result> claim(ad_platform p, int limit,
                              std::chrono::milliseconds lease,
@@ -83,14 +85,16 @@ public:
   result<std::vector<queue_stats>> stats_all() override;
 
   result<store_event_result> store_event(const webhook_event& event) override;
-  result<std::vector<claimed_event>> claim_events(ad_platform p, int limit,
-                                                  std::chrono::milliseconds lease,
-                                                  const std::string& lease_owner) override;
-  result<void> finish_event(std::int64_t id, const std::string& lease_owner,
-                            webhook_status status,
-                            const std::optional<std::string>& org_id = {},
-                            const std::optional<std::string>& connection_id = {}) override;
-  result<event_fail_outcome> fail_event(std::int64_t id, const std::string& lease_owner,
+  result<std::vector<claimed_event>>
+  claim_events(ad_platform p, int limit, std::chrono::milliseconds lease,
+               const std::string& lease_owner) override;
+  result<void>
+  finish_event(std::int64_t id, const std::string& lease_owner,
+               webhook_status status,
+               const std::optional<std::string>& org_id = {},
+               const std::optional<std::string>& connection_id = {}) override;
+  result<event_fail_outcome> fail_event(std::int64_t id,
+                                        const std::string& lease_owner,
                                         const std::string& error,
                                         const std::string& error_code,
                                         bool retryable) override;

@@ -3,14 +3,14 @@
 // A thin RAII layer over libpq: one connection, text-format parameters,
 // errors mapped to db_error (connection problems -> storage_unavailable).
 
+#include "persistence/result.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "persistence/result.hpp"
 
 struct pg_conn;
 struct pg_result;
@@ -30,7 +30,9 @@ public:
   std::int64_t affected() const;
   bool is_null(int row, int col) const;
   std::string_view text(int row, int col) const;
-  std::string str(int row, int col) const { return std::string{text(row, col)}; }
+  std::string str(int row, int col) const {
+    return std::string{text(row, col)};
+  }
   std::int64_t i64(int row, int col) const;
   double f64(int row, int col) const;
   bool boolean(int row, int col) const;
@@ -48,15 +50,16 @@ public:
   /// Opens a connection. storage_unavailable if it cannot. The conninfo
   /// (key=value string or URI) may set its own connect_timeout; otherwise
   /// `connect_timeout_s` applies (0 = libpq's default: wait forever).
-  static result<std::unique_ptr<pg_connection>> open(const std::string& conninfo,
-                                                     int connect_timeout_s = 10);
+  static result<std::unique_ptr<pg_connection>>
+  open(const std::string& conninfo, int connect_timeout_s = 10);
 
   ~pg_connection();
   pg_connection(const pg_connection&) = delete;
   pg_connection& operator=(const pg_connection&) = delete;
 
   /// Runs one statement with parameters ($1..$n, text format).
-  result<pg_rows> exec(std::string_view sql, const std::vector<pg_param>& params = {});
+  result<pg_rows> exec(std::string_view sql,
+                       const std::vector<pg_param>& params = {});
 
   /// Runs a script of one or more statements without parameters
   /// (simple query protocol).

@@ -3,6 +3,12 @@
 // Internal helpers shared by the pg_backend translation units
 // (pg_backend.cpp, pg_worker.cpp, pg_webhooks.cpp). Not part of the API.
 
+#include "persistence/pg_connection.hpp"
+#include "persistence/result.hpp"
+#include "persistence/types.hpp"
+#include "persistence/validation.hpp"
+
+#include <boost/json.hpp>
 #include <cctype>
 #include <chrono>
 #include <exception>
@@ -11,15 +17,7 @@
 #include <string>
 #include <vector>
 
-#include <boost/json.hpp>
-
-#include "persistence/pg_connection.hpp"
-#include "persistence/result.hpp"
-#include "persistence/types.hpp"
-#include "persistence/validation.hpp"
-
 namespace adbatch::persistence::detail {
-
 
 /// Epoch microseconds of a timestamptz column, NULL stays NULL.
 inline std::string us(const char* col) {
@@ -27,17 +25,19 @@ inline std::string us(const char* col) {
 }
 
 inline time_point from_us(std::int64_t v) {
-  return time_point{std::chrono::duration_cast<clock::duration>(std::chrono::microseconds{v})};
+  return time_point{std::chrono::duration_cast<clock::duration>(
+      std::chrono::microseconds{v})};
 }
 
 inline std::optional<time_point> opt_time(const pg_rows& r, int row, int col) {
-  if (r.is_null(row, col))
-    return std::nullopt;
+  if (r.is_null(row, col)) return std::nullopt;
   return from_us(r.i64(row, col));
 }
 
 inline std::int64_t to_us(time_point t) {
-  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             t.time_since_epoch())
+      .count();
 }
 
 /// "{a,b,c}": an array literal of values that need no quoting (validated
@@ -47,8 +47,7 @@ inline std::string array_literal(const Range& items, F&& render) {
   std::string out = "{";
   bool first = true;
   for (const auto& x : items) {
-    if (!first)
-      out += ',';
+    if (!first) out += ',';
     first = false;
     out += render(x);
   }
@@ -78,10 +77,12 @@ inline double default_jitter() {
 enum class role { app, worker };
 
 inline const std::string view_columns =
-  "id, org_id::text, platform, connection_id::text, request_type, params::text, status, "
-  "priority, attempts, max_attempts, batch_id, result::text, error, error_code, "
-  + us("created_at") + ", " + us("updated_at") + ", " + us("next_attempt_at") + ", "
-  + us("started_at") + ", " + us("completed_at");
+    "id, org_id::text, platform, connection_id::text, request_type, "
+    "params::text, status, "
+    "priority, attempts, max_attempts, batch_id, result::text, error, "
+    "error_code, " +
+    us("created_at") + ", " + us("updated_at") + ", " + us("next_attempt_at") +
+    ", " + us("started_at") + ", " + us("completed_at");
 
 inline request_view read_view(const pg_rows& r, int i) {
   request_view v;
@@ -91,18 +92,15 @@ inline request_view read_view(const pg_rows& r, int i) {
   v.connection_id = r.str(i, 3);
   v.request_type = r.str(i, 4);
   v.params = r.str(i, 5);
-  v.status = parse_request_status(r.text(i, 6)).value_or(request_status::pending);
+  v.status =
+      parse_request_status(r.text(i, 6)).value_or(request_status::pending);
   v.priority = static_cast<int>(r.i64(i, 7));
   v.attempts = static_cast<int>(r.i64(i, 8));
   v.max_attempts = static_cast<int>(r.i64(i, 9));
-  if (!r.is_null(i, 10))
-    v.batch = r.i64(i, 10);
-  if (!r.is_null(i, 11))
-    v.result = r.str(i, 11);
-  if (!r.is_null(i, 12))
-    v.error = r.str(i, 12);
-  if (!r.is_null(i, 13))
-    v.error_code = r.str(i, 13);
+  if (!r.is_null(i, 10)) v.batch = r.i64(i, 10);
+  if (!r.is_null(i, 11)) v.result = r.str(i, 11);
+  if (!r.is_null(i, 12)) v.error = r.str(i, 12);
+  if (!r.is_null(i, 13)) v.error_code = r.str(i, 13);
   v.created_at = from_us(r.i64(i, 14));
   v.updated_at = from_us(r.i64(i, 15));
   v.next_attempt_at = from_us(r.i64(i, 16));
@@ -112,8 +110,9 @@ inline request_view read_view(const pg_rows& r, int i) {
 }
 
 inline constexpr const char* connection_columns =
-  "connection_id::text, org_id::text, platform, account_ids::text, token_ref, "
-  "display_name, enabled";
+    "connection_id::text, org_id::text, platform, account_ids::text, "
+    "token_ref, "
+    "display_name, enabled";
 
 inline platform_connection read_connection(const pg_rows& r, int i) {
   platform_connection c;
@@ -128,42 +127,40 @@ inline platform_connection read_connection(const pg_rows& r, int i) {
 }
 
 inline bool valid_token_ref(const std::string& ref) {
-  if (ref.empty())
-    return true;
+  if (ref.empty()) return true;
   auto colon = ref.find(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == ref.size())
     return false;
-  if (!(ref[0] >= 'a' && ref[0] <= 'z'))
-    return false;
+  if (!(ref[0] >= 'a' && ref[0] <= 'z')) return false;
   for (std::size_t i = 0; i < colon; ++i) {
     char c = ref[i];
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
       return false;
   }
   for (std::size_t i = colon + 1; i < ref.size(); ++i)
-    if (std::isspace(static_cast<unsigned char>(ref[i])))
-      return false;
+    if (std::isspace(static_cast<unsigned char>(ref[i]))) return false;
   return true;
 }
 
-
-// -- transactions ---------------------------------------------------------------
-
+// -- transactions
+// ---------------------------------------------------------------
 
 /// BEGIN + SET LOCAL ROLE (+ the org for RLS) in one round trip. The org id
 /// is a validated UUID, so it can be inlined safely.
-inline result<void> begin_as(pg_connection& conn, role r, const std::string* org) {
+inline result<void> begin_as(pg_connection& conn, role r,
+                             const std::string* org) {
   std::string sql = "BEGIN; SET LOCAL ROLE ";
   sql += r == role::app ? "adbatch_app" : "adbatch_worker";
   if (org)
-    sql += "; SELECT set_config('adbatch.org_id', " + quote_simple_literal(*org) + ", true)";
+    sql += "; SELECT set_config('adbatch.org_id', " +
+           quote_simple_literal(*org) + ", true)";
   return conn.exec_script(sql);
 }
 
 /// Runs body() inside a transaction as the role; rolls back on error.
 template <class F>
 auto in_txn(pg_connection& conn, role r, const std::string* org, F&& body)
-  -> decltype(body()) {
+    -> decltype(body()) {
   // Never continue a transaction some earlier failure left open.
   conn.rollback_quietly();
   if (auto b = begin_as(conn, r, org); !b) {
@@ -176,7 +173,8 @@ auto in_txn(pg_connection& conn, role r, const std::string* org, F&& body)
   } catch (const std::exception& e) {
     // Errors are values at this interface: nothing may escape it.
     conn.rollback_quietly();
-    return make_error(error_code::storage_error, std::string{"internal error: "} + e.what());
+    return make_error(error_code::storage_error,
+                      std::string{"internal error: "} + e.what());
   }
   auto res = std::move(*out);
   if (!res) {
@@ -191,12 +189,9 @@ auto in_txn(pg_connection& conn, role r, const std::string* org, F&& body)
 }
 
 inline result<std::string> checked_org(const std::string& org_id) {
-  if (org_id.empty())
-    return invalid("org_id is missing");
-  if (!is_uuid(org_id))
-    return invalid("org_id '" + org_id + "' is not a UUID");
+  if (org_id.empty()) return invalid("org_id is missing");
+  if (!is_uuid(org_id)) return invalid("org_id '" + org_id + "' is not a UUID");
   return normalize_uuid(org_id);
 }
-
 
 } // namespace adbatch::persistence::detail

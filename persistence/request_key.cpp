@@ -1,12 +1,11 @@
 #include "persistence/request_key.hpp"
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <memory>
+#include <openssl/evp.h>
 #include <stdexcept>
 #include <vector>
-
-#include <boost/json.hpp>
-#include <openssl/evp.h>
 
 namespace adbatch::persistence {
 
@@ -14,42 +13,39 @@ namespace {
 
 void append_canonical(const boost::json::value& v, std::string& out) {
   switch (v.kind()) {
-    case boost::json::kind::object: {
-      const auto& obj = v.get_object();
-      std::vector<const boost::json::key_value_pair*> items;
-      items.reserve(obj.size());
-      for (const auto& kv : obj)
-        items.push_back(&kv);
-      std::sort(items.begin(), items.end(), [](auto* a, auto* b) {
-        return a->key() < b->key();
-      });
-      out += '{';
-      bool first = true;
-      for (auto* kv : items) {
-        if (!first)
-          out += ',';
-        first = false;
-        out += boost::json::serialize(boost::json::string{kv->key()});
-        out += ':';
-        append_canonical(kv->value(), out);
-      }
-      out += '}';
-      break;
+  case boost::json::kind::object: {
+    const auto& obj = v.get_object();
+    std::vector<const boost::json::key_value_pair*> items;
+    items.reserve(obj.size());
+    for (const auto& kv : obj)
+      items.push_back(&kv);
+    std::sort(items.begin(), items.end(),
+              [](auto* a, auto* b) { return a->key() < b->key(); });
+    out += '{';
+    bool first = true;
+    for (auto* kv : items) {
+      if (!first) out += ',';
+      first = false;
+      out += boost::json::serialize(boost::json::string{kv->key()});
+      out += ':';
+      append_canonical(kv->value(), out);
     }
-    case boost::json::kind::array: {
-      out += '[';
-      bool first = true;
-      for (const auto& x : v.get_array()) {
-        if (!first)
-          out += ',';
-        first = false;
-        append_canonical(x, out);
-      }
-      out += ']';
-      break;
+    out += '}';
+    break;
+  }
+  case boost::json::kind::array: {
+    out += '[';
+    bool first = true;
+    for (const auto& x : v.get_array()) {
+      if (!first) out += ',';
+      first = false;
+      append_canonical(x, out);
     }
-    default:
-      out += boost::json::serialize(v);
+    out += ']';
+    break;
+  }
+  default:
+    out += boost::json::serialize(v);
   }
 }
 
@@ -73,10 +69,10 @@ std::string sha256_hex(std::string_view bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx{EVP_MD_CTX_new(),
-                                                             &EVP_MD_CTX_free};
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1
-      || EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size()) != 1
-      || EVP_DigestFinal_ex(ctx.get(), digest, &len) != 1)
+                                                              &EVP_MD_CTX_free};
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), digest, &len) != 1)
     throw std::runtime_error("SHA-256 failed in OpenSSL");
   static constexpr char hex[] = "0123456789abcdef";
   std::string out;

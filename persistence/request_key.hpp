@@ -2,10 +2,9 @@
 
 // The de-duplication key of a queued request: pure, no I/O.
 
+#include <boost/json/value.hpp>
 #include <string>
 #include <string_view>
-
-#include <boost/json/value.hpp>
 
 namespace adbatch::persistence {
 

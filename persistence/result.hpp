@@ -13,13 +13,15 @@ namespace adbatch::persistence {
 
 /// What went wrong, coarse enough for a caller to decide what to do next.
 enum class error_code : std::uint8_t {
-  /// The input is invalid (bad platform, priority, params, unknown connection...).
+  /// The input is invalid (bad platform, priority, params, unknown
+  /// connection...).
   invalid_argument,
   /// The row does not exist or is not visible to this org.
   not_found,
   /// The connection to PostgreSQL is gone (or never came up): reconnect, retry.
   storage_unavailable,
-  /// PostgreSQL rejected a statement; the message carries its text and SQLSTATE.
+  /// PostgreSQL rejected a statement; the message carries its text and
+  /// SQLSTATE.
   storage_error,
   /// The row is in a state that forbids the operation (lease lost, already
   /// finished, duplicate connection id...).

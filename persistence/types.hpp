@@ -27,12 +27,19 @@ using batch_id = std::int64_t;
 // -- platforms ---------------------------------------------------------------
 
 /// The ad platforms adbatch talks to. X is called `twitter` in storage.
-enum class ad_platform : std::uint8_t { meta, google, tiktok, linkedin, twitter, snapchat };
+enum class ad_platform : std::uint8_t {
+  meta,
+  google,
+  tiktok,
+  linkedin,
+  twitter,
+  snapchat
+};
 
 /// Every platform, in declaration order.
 inline constexpr std::array<ad_platform, 6> all_platforms{
-  ad_platform::meta,     ad_platform::google,  ad_platform::tiktok,
-  ad_platform::linkedin, ad_platform::twitter, ad_platform::snapchat};
+    ad_platform::meta,     ad_platform::google,  ad_platform::tiktok,
+    ad_platform::linkedin, ad_platform::twitter, ad_platform::snapchat};
 
 /// "meta", "google", ...
 const char* to_string(ad_platform p);
@@ -58,7 +65,8 @@ std::optional<request_status> parse_request_status(std::string_view text);
 /// True for completed, failed, cancelled and skipped.
 bool is_terminal(request_status s);
 
-// -- priorities ----------------------------------------------------------------
+// -- priorities
+// ----------------------------------------------------------------
 
 /// Lowest number = most urgent. Valid range 1..10, default 5.
 inline constexpr int min_priority = 1;
@@ -69,17 +77,18 @@ inline constexpr int default_priority = 5;
 /// critical 1, high 3, normal 5, low 7, bulk 9. nullopt if invalid.
 std::optional<int> parse_priority(std::string_view text);
 
-// -- enqueue -------------------------------------------------------------------
+// -- enqueue
+// -------------------------------------------------------------------
 
 /// One request to queue. org_id and connection_id are UUID strings.
 struct enqueue_request {
   std::string org_id;
-  std::string platform;      ///< storage name; validated by the backend
+  std::string platform; ///< storage name; validated by the backend
   std::string connection_id;
   std::string request_type;  ///< e.g. "get_campaigns"; validated by the hook
   std::string params = "{}"; ///< JSON text; must be an object
   int priority = default_priority;
-  int max_attempts = 3;      ///< 1..100
+  int max_attempts = 3; ///< 1..100
 };
 
 /// What enqueue answers per request.
@@ -90,7 +99,8 @@ struct enqueue_result {
   bool deduplicated = false;
 };
 
-// -- claims ------------------------------------------------------------------------
+// -- claims
+// ------------------------------------------------------------------------
 
 /// A request handed to a worker under a lease.
 struct claimed_request {
@@ -99,9 +109,9 @@ struct claimed_request {
   ad_platform platform = ad_platform::meta;
   std::string connection_id;
   std::string request_type;
-  std::string params;   ///< JSON object text
+  std::string params; ///< JSON object text
   int priority = default_priority;
-  int attempts = 0;     ///< including this attempt
+  int attempts = 0; ///< including this attempt
   int max_attempts = 3;
   batch_id batch = 0;
 };
@@ -116,12 +126,14 @@ struct claim_options {
   /// Keeps one busy connection from taking the whole batch.
   int per_connection_limit = 0;
 
-  bool empty() const { return exclude_connections.empty() && per_connection_limit <= 0; }
+  bool empty() const {
+    return exclude_connections.empty() && per_connection_limit <= 0;
+  }
 };
 
 /// The outcome of one claim call.
 struct claim_result {
-  batch_id batch = 0;                    ///< new per call (0 if nothing claimed)
+  batch_id batch = 0; ///< new per call (0 if nothing claimed)
   std::vector<claimed_request> requests; ///< priority, then age order
   std::int64_t leases_reclaimed = 0;     ///< expired leases put back to pending
   std::int64_t leases_exhausted = 0;     ///< expired leases that became failed
@@ -151,10 +163,11 @@ struct batch_outcome {
 /// Where a failed request went.
 struct fail_outcome {
   request_status status = request_status::failed; ///< pending (retry) or failed
-  std::optional<time_point> next_attempt_at;       ///< when retried
+  std::optional<time_point> next_attempt_at;      ///< when retried
 };
 
-// -- reads -----------------------------------------------------------------------------
+// -- reads
+// -----------------------------------------------------------------------------
 
 /// A queued request as an org sees it.
 struct request_view {
@@ -195,19 +208,21 @@ struct queue_stats {
   ad_platform platform = ad_platform::meta;
   std::int64_t pending = 0;
   std::int64_t processing = 0;
-  std::int64_t due_for_retry = 0;   ///< pending with attempts > 0 (waiting for backoff or due)
+  std::int64_t due_for_retry =
+      0; ///< pending with attempts > 0 (waiting for backoff or due)
   std::int64_t completed_24h = 0;
   std::int64_t failed_24h = 0;
-  double oldest_pending_age_s = 0;  ///< 0 when nothing is pending
+  double oldest_pending_age_s = 0; ///< 0 when nothing is pending
 };
 
-// -- connections -------------------------------------------------------------------------
+// -- connections
+// -------------------------------------------------------------------------
 
 /// A platform account connection of an org. Credentials are never stored,
 /// only a reference such as "env:META_TOKEN_ACME".
 struct platform_connection {
-  std::string connection_id;  ///< UUID
-  std::string org_id;         ///< UUID
+  std::string connection_id; ///< UUID
+  std::string org_id;        ///< UUID
   ad_platform platform = ad_platform::meta;
   /// JSON object with the platform's account ids; the recognised keys become
   /// typed columns: ad_account_id, business_id (Meta); customer_id,
@@ -215,12 +230,13 @@ struct platform_connection {
   /// sponsored_account_urns (LinkedIn, array); user_id, ads_account_id (X);
   /// organization_id, ad_account_ids (Snapchat, array).
   std::string account_ids = "{}";
-  std::string token_ref;      ///< "env:NAME" or similar, never the token
+  std::string token_ref; ///< "env:NAME" or similar, never the token
   std::string display_name;
   bool enabled = true;
 };
 
-// -- execution log ---------------------------------------------------------------------------
+// -- execution log
+// ---------------------------------------------------------------------------
 
 /// One executed batch (one claim's work on one connection).
 struct execution_log_row {
@@ -259,19 +275,23 @@ struct execution_summary {
   std::int64_t bytes_received = 0;
   std::int64_t rate_limit_hits = 0;
   double avg_duration_ms = 0;
-  double success_rate = 1.0; ///< success / (success + failed); 1 when both are 0
+  double success_rate =
+      1.0; ///< success / (success + failed); 1 when both are 0
 };
 
-// -- webhook events ---------------------------------------------------------------------------
+// -- webhook events
+// ---------------------------------------------------------------------------
 
 /// Life cycle of a received webhook (see docs/storage.md).
 enum class webhook_status : std::uint8_t {
-  received,   ///< stored, waiting to be processed (maybe not before next_attempt_at)
+  received,   ///< stored, waiting to be processed (maybe not before
+              ///< next_attempt_at)
   processing, ///< claimed by a processor holding a lease
   processed,  ///< done
   failed,     ///< terminal failure (permanent error or attempts exhausted)
   ignored,    ///< deliberately not processed (invalid signature, unknown type)
-  duplicate,  ///< a re-delivery recognised without an external id (set by callers)
+  duplicate,  ///< a re-delivery recognised without an external id (set by
+              ///< callers)
 };
 
 const char* to_string(webhook_status s);
@@ -285,7 +305,8 @@ struct webhook_event {
   /// recognised and stored once.
   std::optional<std::string> external_event_id;
   std::string event_type;
-  /// nullopt = not checked; false = invalid (stored as ignored, never processed).
+  /// nullopt = not checked; false = invalid (stored as ignored, never
+  /// processed).
   std::optional<bool> signature_valid;
   std::string headers_json = "{}"; ///< JSON object
   std::string payload_json = "{}"; ///< JSON value
@@ -322,7 +343,8 @@ struct claimed_event {
 
 /// Where a failed webhook went.
 struct event_fail_outcome {
-  webhook_status status = webhook_status::failed; ///< received (retry) or failed
+  webhook_status status =
+      webhook_status::failed; ///< received (retry) or failed
   std::optional<time_point> next_attempt_at;
 };
 

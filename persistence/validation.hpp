@@ -4,12 +4,12 @@
 // (Whether the connection exists and belongs to the org is the backend's
 // part, since only it can look that up.)
 
-#include <string>
-#include <string_view>
-
 #include "persistence/backend.hpp"
 #include "persistence/result.hpp"
 #include "persistence/types.hpp"
+
+#include <string>
+#include <string_view>
 
 namespace adbatch::persistence {
 
@@ -26,7 +26,7 @@ struct validated_request {
   ad_platform platform = ad_platform::meta;
   std::string connection_id;
   std::string request_type;
-  std::string params;      ///< canonical JSON object text
+  std::string params; ///< canonical JSON object text
   int priority = default_priority;
   int max_attempts = 3;
   std::string request_key; ///< hex SHA-256, see request_key.hpp

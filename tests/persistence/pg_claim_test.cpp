@@ -1,12 +1,11 @@
 // Claims, leases, outcomes, retries, cancel, requeue, prune, stats and the
 // execution log on a real PostgreSQL.
 
-#include <catch2/catch.hpp>
+#include "tests/persistence/pg_test_db.hpp"
 
+#include <catch2/catch.hpp>
 #include <set>
 #include <thread>
-
-#include "tests/persistence/pg_test_db.hpp"
 
 using namespace adbatch::persistence;
 using namespace adbatch::persistence::test;
@@ -18,7 +17,8 @@ std::vector<request_id> enqueue_n(backend& b, int n, int priority = 5,
                                   const std::string& prefix = "r") {
   std::vector<enqueue_request> batch;
   for (int i = 0; i < n; ++i)
-    batch.push_back(meta_request("{\"k\":\"" + prefix + std::to_string(i) + "\"}", priority));
+    batch.push_back(meta_request(
+        "{\"k\":\"" + prefix + std::to_string(i) + "\"}", priority));
   std::vector<request_id> ids;
   for (auto& r : b.enqueue_batch(batch))
     ids.push_back(must(std::move(r)).id);
@@ -54,15 +54,16 @@ TEST_CASE("claims follow priority then age and set the lease", "[pg]") {
   auto v = must(b->get_request(org_a, high[0]));
   CHECK(v.status == request_status::processing);
   CHECK(v.batch == c.batch);
-  CHECK(db.scalar("SELECT count(*) FROM adbatch.batch_request_queue WHERE lease_owner = 'w1' "
-                  "AND lease_expires_at BETWEEN now() + interval '25 s' AND now() + interval '31 s'")
-        == 4);
+  CHECK(db.scalar("SELECT count(*) FROM adbatch.batch_request_queue WHERE "
+                  "lease_owner = 'w1' "
+                  "AND lease_expires_at BETWEEN now() + interval '25 s' AND "
+                  "now() + interval '31 s'") == 4);
   // Other platforms are untouched, the next claim gets a new batch.
   CHECK(must(b->claim(ad_platform::google, 10, 30s, "w1")).requests.empty());
   auto c2 = must(b->claim(ad_platform::meta, 10, 30s, "w1"));
   CHECK(c2.requests.size() == 3);
   CHECK(c2.batch != c.batch);
-  (void) low;
+  (void)low;
 }
 
 TEST_CASE("two concurrent claimers never share a row", "[pg]") {
@@ -81,13 +82,13 @@ TEST_CASE("two concurrent claimers never share a row", "[pg]") {
         return;
       }
       for (;;) {
-        auto c = (*w)->claim(ad_platform::meta, 7, 30s, "w" + std::to_string(t));
+        auto c =
+            (*w)->claim(ad_platform::meta, 7, 30s, "w" + std::to_string(t));
         if (!c) {
           errors[t] = c.error().message;
           return;
         }
-        if (c->requests.empty())
-          return;
+        if (c->requests.empty()) return;
         for (auto& r : c->requests)
           got[t].push_back(r.id);
       }
@@ -103,7 +104,8 @@ TEST_CASE("two concurrent claimers never share a row", "[pg]") {
   CHECK(all.size() == 400);
 }
 
-TEST_CASE("an expired lease is claimed again and the late worker is refused", "[pg]") {
+TEST_CASE("an expired lease is claimed again and the late worker is refused",
+          "[pg]") {
   test_db db;
   auto b = db.backend();
   add_standard_connections(*b);
@@ -120,7 +122,8 @@ TEST_CASE("an expired lease is claimed again and the late worker is refused", "[
   auto late = b->complete(ids[0], "slow", R"({"late":true})");
   REQUIRE_FALSE(late);
   CHECK(late.error().code == error_code::conflict);
-  CHECK(b->fail(ids[0], "slow", "x", "x", true).error().code == error_code::conflict);
+  CHECK(b->fail(ids[0], "slow", "x", "x", true).error().code ==
+        error_code::conflict);
   CHECK(b->skip(ids[0], "slow", "x").error().code == error_code::conflict);
   must(b->complete(ids[0], "fast", R"({"ok":true})"));
   auto v = must(b->get_request(org_a, ids[0]));
@@ -135,8 +138,10 @@ TEST_CASE("an expired lease with no attempts left becomes failed", "[pg]") {
   auto r = meta_request();
   r.max_attempts = 1;
   auto id = must(b->enqueue(r)).id;
-  REQUIRE(must(b->claim(ad_platform::meta, 10, 30s, "dead")).requests.size() == 1);
-  db.exec("UPDATE adbatch.batch_request_queue SET lease_expires_at = now() - interval '1 s'");
+  REQUIRE(must(b->claim(ad_platform::meta, 10, 30s, "dead")).requests.size() ==
+          1);
+  db.exec("UPDATE adbatch.batch_request_queue SET lease_expires_at = now() - "
+          "interval '1 s'");
   auto c = must(b->claim(ad_platform::meta, 10, 30s, "w"));
   CHECK(c.leases_exhausted == 1);
   CHECK(c.requests.empty());
@@ -197,13 +202,12 @@ TEST_CASE("non-retryable failures, skips and batch outcomes", "[pg]") {
   auto f = must(b->fail(ids[0], "w", "bad field", "invalid_parameter", false));
   CHECK(f.status == request_status::failed);
   must(b->skip(ids[1], "w", "unsupported by this account"));
-  auto done = must(b->complete_many({{ids[2], R"({"a":1})"}, {ids[3], "[1,2]"},
-                                     {ids[0], "{}"}},
-                                    "w"));
+  auto done = must(b->complete_many(
+      {{ids[2], R"({"a":1})"}, {ids[3], "[1,2]"}, {ids[0], "{}"}}, "w"));
   CHECK(done.applied == std::vector<request_id>{ids[2], ids[3]});
   CHECK(done.rejected == std::vector<request_id>{ids[0]});
-  auto failed = must(b->fail_many({{ids[4], "x", "http_500", true}, {ids[5], "y", "auth", false}},
-                                  "w"));
+  auto failed = must(b->fail_many(
+      {{ids[4], "x", "http_500", true}, {ids[5], "y", "auth", false}}, "w"));
   CHECK(failed.applied.size() == 2);
   CHECK(must(b->get_request(org_a, ids[1])).status == request_status::skipped);
   CHECK(must(b->get_request(org_a, ids[4])).status == request_status::pending);
@@ -211,7 +215,8 @@ TEST_CASE("non-retryable failures, skips and batch outcomes", "[pg]") {
   // Invalid JSON result is rejected before touching the row.
   auto more = enqueue_n(*b, 1, 5, "more");
   REQUIRE(must(b->claim(ad_platform::meta, 1, 30s, "w")).requests.size() == 1);
-  CHECK(b->complete(more[0], "w", "{oops").error().code == error_code::invalid_argument);
+  CHECK(b->complete(more[0], "w", "{oops").error().code ==
+        error_code::invalid_argument);
 }
 
 TEST_CASE("release gives rows back without using an attempt", "[pg]") {
@@ -236,7 +241,8 @@ TEST_CASE("cancel, cancel a connection, requeue failed, prune", "[pg]") {
   add_standard_connections(*b);
   auto ids = enqueue_n(*b, 4);
   must(b->cancel(org_a, ids[0]));
-  CHECK(must(b->get_request(org_a, ids[0])).status == request_status::cancelled);
+  CHECK(must(b->get_request(org_a, ids[0])).status ==
+        request_status::cancelled);
   CHECK(b->cancel(org_a, ids[0]).error().code == error_code::conflict);
   CHECK(b->cancel(org_a, 999999).error().code == error_code::not_found);
   // Cancelled keys are free again.
@@ -244,12 +250,13 @@ TEST_CASE("cancel, cancel a connection, requeue failed, prune", "[pg]") {
   // A processing row cannot be cancelled.
   auto c = must(b->claim(ad_platform::meta, 1, 30s, "w"));
   REQUIRE(c.requests.size() == 1);
-  CHECK(b->cancel(org_a, c.requests[0].id).error().code == error_code::conflict);
+  CHECK(b->cancel(org_a, c.requests[0].id).error().code ==
+        error_code::conflict);
   // The rest of the connection's pending rows.
   auto n = must(b->cancel_connection(org_a, conn_a, "connection removed"));
   CHECK(n == 3);
-  CHECK(must(b->get_request(org_a, ids[3])).error
-        == std::optional<std::string>{"connection removed"});
+  CHECK(must(b->get_request(org_a, ids[3])).error ==
+        std::optional<std::string>{"connection removed"});
   // Requeue: a terminal failure goes back to pending with attempts reset.
   must(b->fail(c.requests[0].id, "w", "boom", "x", false));
   CHECK(must(b->requeue_failed(ad_platform::meta, 10)) == 1);
@@ -258,14 +265,17 @@ TEST_CASE("cancel, cancel a connection, requeue failed, prune", "[pg]") {
   CHECK(v.attempts == 0);
   CHECK_FALSE(v.error);
   // Prune: only finished rows older than the retention go.
-  const auto before = db.scalar("SELECT count(*) FROM adbatch.batch_request_queue");
+  const auto before =
+      db.scalar("SELECT count(*) FROM adbatch.batch_request_queue");
   CHECK(must(b->prune(std::chrono::hours(1))) == 0);
-  db.exec("UPDATE adbatch.batch_request_queue SET completed_at = now() - interval '2 hours' "
+  db.exec("UPDATE adbatch.batch_request_queue SET completed_at = now() - "
+          "interval '2 hours' "
           "WHERE status = 'cancelled'");
   CHECK(must(b->prune(std::chrono::hours(1))) == 4);
-  CHECK(db.scalar("SELECT count(*) FROM adbatch.batch_request_queue") == before - 4);
-  CHECK(db.scalar("SELECT count(*) FROM adbatch.batch_request_queue WHERE status = 'pending'")
-        == 1);
+  CHECK(db.scalar("SELECT count(*) FROM adbatch.batch_request_queue") ==
+        before - 4);
+  CHECK(db.scalar("SELECT count(*) FROM adbatch.batch_request_queue WHERE "
+                  "status = 'pending'") == 1);
 }
 
 TEST_CASE("stats count per platform and per org", "[pg]") {
@@ -290,7 +300,8 @@ TEST_CASE("stats count per platform and per org", "[pg]") {
   CHECK(bs[0].pending + bs[0].processing == 1);
 }
 
-TEST_CASE("the execution log shares the claim's batch id and aggregates", "[pg]") {
+TEST_CASE("the execution log shares the claim's batch id and aggregates",
+          "[pg]") {
   test_db db;
   auto b = db.backend();
   add_standard_connections(*b);
@@ -320,8 +331,7 @@ TEST_CASE("the execution log shares the claim's batch id and aggregates", "[pg]"
   row.skipped_count = 3;
   CHECK(must(b->log_execution(row)) > 0);
   CHECK(db.scalar("SELECT count(*) FROM adbatch.batch_execution_log l JOIN "
-                  "adbatch.batch_request_queue q USING (batch_id)")
-        == 6);
+                  "adbatch.batch_request_queue q USING (batch_id)") == 6);
   auto sum = must(b->execution_log(ad_platform::meta, 24));
   CHECK(sum.batches == 2);
   CHECK(sum.requests == 6);
@@ -339,8 +349,9 @@ TEST_CASE("a lost connection reports storage_unavailable", "[pg]") {
   auto b = db.backend();
   must(b->ping());
   CHECK(b->connected());
-  auto pid = db.scalar("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                       "AND pid <> pg_backend_pid() AND backend_type = 'client backend'");
+  auto pid = db.scalar(
+      "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+      "AND pid <> pg_backend_pid() AND backend_type = 'client backend'");
   db.exec("SELECT pg_terminate_backend(" + std::to_string(pid) + ")");
   auto p = b->ping();
   REQUIRE_FALSE(p);
@@ -349,12 +360,15 @@ TEST_CASE("a lost connection reports storage_unavailable", "[pg]") {
   auto e = b->enqueue(meta_request());
   REQUIRE_FALSE(e);
   CHECK(e.error().code == error_code::storage_unavailable);
-  auto bad = pg_backend::connect("host=/nonexistent-dir user=postgres dbname=x");
+  auto bad =
+      pg_backend::connect("host=/nonexistent-dir user=postgres dbname=x");
   REQUIRE_FALSE(bad);
   CHECK(bad.error().code == error_code::storage_unavailable);
 }
 
-TEST_CASE("statement timeout bounds a hanging call; the conninfo picks the database", "[pg]") {
+TEST_CASE(
+    "statement timeout bounds a hanging call; the conninfo picks the database",
+    "[pg]") {
   test_db db;
   backend_options opts;
   opts.statement_timeout = 100ms;
@@ -375,8 +389,10 @@ TEST_CASE("claim options skip connections and cap each connection", "[pg]") {
   add_standard_connections(*b);
   std::vector<enqueue_request> batch;
   for (int i = 0; i < 5; ++i) {
-    batch.push_back(meta_request("{\"a\":" + std::to_string(i) + "}", 1, org_a, conn_a));
-    batch.push_back(meta_request("{\"b\":" + std::to_string(i) + "}", 5, org_b, conn_b));
+    batch.push_back(
+        meta_request("{\"a\":" + std::to_string(i) + "}", 1, org_a, conn_a));
+    batch.push_back(
+        meta_request("{\"b\":" + std::to_string(i) + "}", 5, org_b, conn_b));
   }
   for (auto& r : b->enqueue_batch(batch))
     must(std::move(r));
@@ -408,6 +424,6 @@ TEST_CASE("claim options skip connections and cap each connection", "[pg]") {
   CHECK(c3.requests[0].connection_id == conn_a);
   claim_options bad;
   bad.exclude_connections = {"nope"};
-  CHECK(b->claim_filtered(ad_platform::meta, 1, 30s, "w", bad).error().code
-        == error_code::invalid_argument);
+  CHECK(b->claim_filtered(ad_platform::meta, 1, 30s, "w", bad).error().code ==
+        error_code::invalid_argument);
 }

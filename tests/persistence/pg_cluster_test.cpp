@@ -2,29 +2,30 @@
 // same data -> the data is still there. Uses a directory under
 // ADBATCH_TEST_TMP (which the postgres user can traverse).
 
-#include <catch2/catch.hpp>
-
-#include <csignal>
-#include <cstdlib>
-#include <fstream>
-#include <thread>
-#include <filesystem>
-#include <random>
-
 #include "persistence/embedded_cluster.hpp"
 #include "persistence/migrations.hpp"
 #include "persistence/pg_backend.hpp"
 #include "persistence/pg_connection.hpp"
+
+#include <catch2/catch.hpp>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <thread>
 
 using namespace adbatch::persistence;
 
 TEST_CASE("the embedded cluster keeps its data across restarts", "[pg]") {
   const char* tmp = std::getenv("ADBATCH_TEST_TMP");
   if (tmp == nullptr || *tmp == '\0')
-    FAIL("ADBATCH_TEST_TMP is not set: run scripts/run-tests.sh (it exports a temp dir the "
+    FAIL("ADBATCH_TEST_TMP is not set: run scripts/run-tests.sh (it exports a "
+         "temp dir the "
          "postgres user can traverse)");
   std::random_device rd;
-  const std::string base = std::string{tmp} + "/ec" + std::to_string(rd() % 1000000);
+  const std::string base =
+      std::string{tmp} + "/ec" + std::to_string(rd() % 1000000);
   const std::string org = "aaaaaaaa-0000-4000-8000-000000000001";
   const std::string conn = "aaaaaaaa-1111-4000-8000-000000000001";
   request_id id = 0;
@@ -43,8 +44,10 @@ TEST_CASE("the embedded cluster keeps its data across restarts", "[pg]") {
     INFO((m ? std::string{} : m.error().message));
     REQUIRE(m);
     // Durable settings and no TCP listener.
-    for (auto [name, want] : {std::pair{"fsync", "on"}, {"synchronous_commit", "on"},
-                              {"full_page_writes", "on"}, {"listen_addresses", ""},
+    for (auto [name, want] : {std::pair{"fsync", "on"},
+                              {"synchronous_commit", "on"},
+                              {"full_page_writes", "on"},
+                              {"listen_addresses", ""},
                               {"max_wal_size", "4GB"}}) {
       auto r = (*c)->exec(std::string{"SHOW "} + name);
       REQUIRE(r);

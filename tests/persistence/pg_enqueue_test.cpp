@@ -1,15 +1,14 @@
 // Enqueue on a real PostgreSQL: validation, de-duplication (also under
 // concurrent enqueuers), the completed-within-window rule.
 
-#include <catch2/catch.hpp>
+#include "tests/persistence/pg_test_db.hpp"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <map>
 #include <numeric>
 #include <random>
 #include <thread>
-
-#include "tests/persistence/pg_test_db.hpp"
 
 using namespace adbatch::persistence;
 using namespace adbatch::persistence::test;
@@ -42,42 +41,45 @@ TEST_CASE("enqueue stores a pending request the org can read back", "[pg]") {
   CHECK_FALSE(v.result);
   CHECK_FALSE(v.completed_at);
   CHECK(db.scalar("SELECT count(*) FROM adbatch.batch_request_queue WHERE "
-                  "params = '{\"a\":{\"c\":1,\"d\":2},\"b\":1}'::jsonb")
-        == 1);
+                  "params = '{\"a\":{\"c\":1,\"d\":2},\"b\":1}'::jsonb") == 1);
   // Same request, other key order: the same row.
-  auto again = must(b->enqueue(meta_request(R"({"a":{"c":1,"d":2},"b":1})", 3)));
+  auto again =
+      must(b->enqueue(meta_request(R"({"a":{"c":1,"d":2},"b":1})", 3)));
   CHECK(again.id == r.id);
   CHECK(again.deduplicated);
   CHECK(queue_rows(db) == 1);
 }
 
-TEST_CASE("a batch commits valid items and rejects invalid ones individually", "[pg]") {
+TEST_CASE("a batch commits valid items and rejects invalid ones individually",
+          "[pg]") {
   test_db db;
   auto b = db.backend();
   add_standard_connections(*b);
   std::vector<enqueue_request> batch;
-  batch.push_back(meta_request(R"({"n":1})"));                          // 0 ok
-  batch.push_back(meta_request(R"({"n":1})"));                          // 1 dup of 0
+  batch.push_back(meta_request(R"({"n":1})")); // 0 ok
+  batch.push_back(meta_request(R"({"n":1})")); // 1 dup of 0
   auto bad = meta_request();
   bad.platform = "pinterest";
-  batch.push_back(bad);                                                 // 2
+  batch.push_back(bad); // 2
   bad = meta_request();
   bad.priority = 11;
-  batch.push_back(bad);                                                 // 3
+  batch.push_back(bad); // 3
   bad = meta_request("[1]");
-  batch.push_back(bad);                                                 // 4
+  batch.push_back(bad); // 4
   bad = meta_request();
   bad.org_id = "";
-  batch.push_back(bad);                                                 // 5
+  batch.push_back(bad); // 5
   bad = meta_request();
   bad.connection_id = "";
-  batch.push_back(bad);                                                 // 6
-  batch.push_back(meta_request(R"({"n":2})", 5, org_a, conn_b));        // 7 B's connection
+  batch.push_back(bad); // 6
+  batch.push_back(
+      meta_request(R"({"n":2})", 5, org_a, conn_b)); // 7 B's connection
   auto wrong_platform = meta_request(R"({"n":3})", 5, org_a, conn_a_google);
-  batch.push_back(wrong_platform);                                      // 8 google conn
-  batch.push_back(meta_request(R"({"n":4})", 5, org_b, conn_b));        // 9 ok, org B
-  batch.push_back(meta_request(R"({"n":5})", 5, org_a,
-                               "aaaaaaaa-9999-4000-8000-000000000009")); // 10 unknown
+  batch.push_back(wrong_platform); // 8 google conn
+  batch.push_back(meta_request(R"({"n":4})", 5, org_b, conn_b)); // 9 ok, org B
+  batch.push_back(
+      meta_request(R"({"n":5})", 5, org_a,
+                   "aaaaaaaa-9999-4000-8000-000000000009")); // 10 unknown
   auto res = b->enqueue_batch(batch);
   REQUIRE(res.size() == batch.size());
   REQUIRE(res[0]);
@@ -103,12 +105,15 @@ TEST_CASE("a batch commits valid items and rejects invalid ones individually", "
   CHECK(queue_rows(db) == 2);
 }
 
-TEST_CASE("disabled connections and rejected request types store nothing", "[pg]") {
+TEST_CASE("disabled connections and rejected request types store nothing",
+          "[pg]") {
   test_db db;
   backend_options opts;
   opts.validate_request_type = [](ad_platform, std::string_view type,
                                   std::string_view) -> std::string {
-    return type == "get_campaigns" ? "" : "unknown request type '" + std::string{type} + "'";
+    return type == "get_campaigns"
+               ? ""
+               : "unknown request type '" + std::string{type} + "'";
   };
   auto b = db.backend(opts);
   add_standard_connections(*b);
@@ -149,7 +154,8 @@ TEST_CASE("8 concurrent enqueuers get one row per distinct request", "[pg]") {
       }
       std::vector<int> order(distinct);
       std::iota(order.begin(), order.end(), 0);
-      std::shuffle(order.begin(), order.end(), std::mt19937{static_cast<unsigned>(t)});
+      std::shuffle(order.begin(), order.end(),
+                   std::mt19937{static_cast<unsigned>(t)});
       for (int round = 0; round < distinct; round += 10) {
         std::vector<enqueue_request> batch;
         std::vector<int> which;
@@ -198,7 +204,8 @@ TEST_CASE("a request completed within the window returns that row", "[pg]") {
   CHECK(view.status == request_status::completed);
   CHECK(view.result == std::optional<std::string>{R"({"data": [1, 2]})"});
   // Outside the window: a new row.
-  db.exec("UPDATE adbatch.batch_request_queue SET completed_at = now() - interval '301 s'");
+  db.exec("UPDATE adbatch.batch_request_queue SET completed_at = now() - "
+          "interval '301 s'");
   auto later = must(b->enqueue(meta_request()));
   CHECK(later.id != first.id);
   CHECK_FALSE(later.deduplicated);
@@ -211,7 +218,8 @@ TEST_CASE("window 0 turns the completed rule off", "[pg]") {
   auto b = db.backend(opts);
   add_standard_connections(*b);
   auto first = must(b->enqueue(meta_request()));
-  REQUIRE(must(b->claim(ad_platform::meta, 10, 30s, "w1")).requests.size() == 1);
+  REQUIRE(must(b->claim(ad_platform::meta, 10, 30s, "w1")).requests.size() ==
+          1);
   must(b->complete(first.id, "w1", "{}"));
   auto again = must(b->enqueue(meta_request()));
   CHECK(again.id != first.id);
@@ -242,12 +250,12 @@ TEST_CASE("connections validate their input", "[pg]") {
   CHECK_FALSE(b->add_connection(c));
   // Typed columns come from account_ids.
   CHECK(db.scalar("SELECT count(*) FROM adbatch.platform_connections WHERE "
-                  "ad_account_id = 'act_1' AND business_id = 'b_1'")
-        == 1);
+                  "ad_account_id = 'act_1' AND business_id = 'b_1'") == 1);
   auto got = must(b->get_connection(conn_a_google));
   CHECK(got.platform == ad_platform::google);
   CHECK(got.token_ref == "env:GOOGLE_TOKEN_A");
   CHECK(must(b->list_connections(ad_platform::meta)).size() == 2);
-  CHECK(b->get_connection("cccccccc-1111-4000-8000-000000000009").error().code
-        == error_code::not_found);
+  CHECK(
+      b->get_connection("cccccccc-1111-4000-8000-000000000009").error().code ==
+      error_code::not_found);
 }

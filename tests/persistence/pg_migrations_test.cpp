@@ -1,11 +1,10 @@
 // Migrations on a real PostgreSQL: idempotent, concurrent-safe, refuse a
 // newer schema; the claim query uses its index.
 
-#include <catch2/catch.hpp>
-
-#include <thread>
-
 #include "tests/persistence/pg_test_db.hpp"
+
+#include <catch2/catch.hpp>
+#include <thread>
 
 using namespace adbatch::persistence;
 using namespace adbatch::persistence::test;
@@ -21,14 +20,14 @@ TEST_CASE("migrations apply once and rerun as a no-op", "[pg]") {
   auto again = must(migrate(*conn));
   CHECK(again.applied == 0);
   CHECK(again.from_version == latest_schema_version());
-  CHECK(db.scalar("SELECT count(*) FROM adbatch.adbatch_schema_migrations")
-        == latest_schema_version());
+  CHECK(db.scalar("SELECT count(*) FROM adbatch.adbatch_schema_migrations") ==
+        latest_schema_version());
   CHECK(db.scalar("SELECT count(*) FROM pg_roles WHERE rolname IN "
-                  "('adbatch_owner','adbatch_app','adbatch_worker')")
-        == 3);
-  CHECK(db.scalar("SELECT count(*) FROM pg_class WHERE relname = 'batch_request_queue' "
-                  "AND relrowsecurity AND relforcerowsecurity")
-        == 1);
+                  "('adbatch_owner','adbatch_app','adbatch_worker')") == 3);
+  CHECK(
+      db.scalar(
+          "SELECT count(*) FROM pg_class WHERE relname = 'batch_request_queue' "
+          "AND relrowsecurity AND relforcerowsecurity") == 1);
 }
 
 TEST_CASE("concurrent migrators serialise on the advisory lock", "[pg]") {
@@ -58,8 +57,8 @@ TEST_CASE("concurrent migrators serialise on the advisory lock", "[pg]") {
     total += applied[i];
   }
   CHECK(total == latest_schema_version());
-  CHECK(db.scalar("SELECT count(*) FROM adbatch.adbatch_schema_migrations")
-        == latest_schema_version());
+  CHECK(db.scalar("SELECT count(*) FROM adbatch.adbatch_schema_migrations") ==
+        latest_schema_version());
 }
 
 TEST_CASE("a schema newer than the binary is refused", "[pg]") {
@@ -72,9 +71,12 @@ TEST_CASE("a schema newer than the binary is refused", "[pg]") {
   CHECK(m.error().code == error_code::schema_too_new);
   INFO(m.error().message);
   CHECK(m.error().message.find("99") != std::string::npos);
-  CHECK(m.error().message.find(std::to_string(latest_schema_version())) != std::string::npos);
+  CHECK(m.error().message.find(std::to_string(latest_schema_version())) !=
+        std::string::npos);
   // Nothing changed and the connection is usable.
-  CHECK(db.scalar("SELECT max(version) FROM adbatch.adbatch_schema_migrations") == 99);
+  CHECK(
+      db.scalar("SELECT max(version) FROM adbatch.adbatch_schema_migrations") ==
+      99);
   CHECK(must(current_schema_version(*conn)) == 99);
 }
 
@@ -84,20 +86,27 @@ TEST_CASE("the claim query walks the partial claim index", "[pg]") {
   add_standard_connections(*b);
   // 4k pending rows (a quarter meta) and 4k completed ones.
   db.exec(
-    "INSERT INTO adbatch.batch_request_queue (org_id, platform, connection_id, request_type, "
-    "params, request_key, priority, status, completed_at) "
-    "SELECT '" + org_a + "'::uuid, "
-    "CASE WHEN g % 4 = 0 THEN 'meta' ELSE 'google' END, "
-    "CASE WHEN g % 4 = 0 THEN '" + conn_a + "'::uuid ELSE '" + conn_a_google + "'::uuid END, "
-    "'get_campaigns', jsonb_build_object('n', g), md5(g::text) || md5((g + 1)::text), "
-    "1 + g % 10, CASE WHEN g <= 4000 THEN 'pending' ELSE 'completed' END, "
-    "CASE WHEN g <= 4000 THEN NULL ELSE now() END "
-    "FROM generate_series(1, 8000) g; ANALYZE adbatch.batch_request_queue;");
+      "INSERT INTO adbatch.batch_request_queue (org_id, platform, "
+      "connection_id, request_type, "
+      "params, request_key, priority, status, completed_at) "
+      "SELECT '" +
+      org_a +
+      "'::uuid, "
+      "CASE WHEN g % 4 = 0 THEN 'meta' ELSE 'google' END, "
+      "CASE WHEN g % 4 = 0 THEN '" +
+      conn_a + "'::uuid ELSE '" + conn_a_google +
+      "'::uuid END, "
+      "'get_campaigns', jsonb_build_object('n', g), md5(g::text) || md5((g + "
+      "1)::text), "
+      "1 + g % 10, CASE WHEN g <= 4000 THEN 'pending' ELSE 'completed' END, "
+      "CASE WHEN g <= 4000 THEN NULL ELSE now() END "
+      "FROM generate_series(1, 8000) g; ANALYZE adbatch.batch_request_queue;");
   auto conn = db.open();
-  auto plan = conn->exec(
-    "EXPLAIN SELECT id FROM adbatch.batch_request_queue "
-    "WHERE platform = 'meta' AND status = 'pending' AND next_attempt_at <= now() "
-    "ORDER BY priority, id LIMIT 20 FOR UPDATE SKIP LOCKED");
+  auto plan =
+      conn->exec("EXPLAIN SELECT id FROM adbatch.batch_request_queue "
+                 "WHERE platform = 'meta' AND status = 'pending' AND "
+                 "next_attempt_at <= now() "
+                 "ORDER BY priority, id LIMIT 20 FOR UPDATE SKIP LOCKED");
   REQUIRE(plan);
   std::string text;
   for (int i = 0; i < plan->size(); ++i)
@@ -106,7 +115,8 @@ TEST_CASE("the claim query walks the partial claim index", "[pg]") {
   CHECK(text.find("batch_request_queue_claim") != std::string::npos);
   CHECK(text.find("Sort") == std::string::npos);
   // And the real claim takes the most urgent rows.
-  auto claimed = must(b->claim(ad_platform::meta, 100, std::chrono::seconds(30), "w1"));
+  auto claimed =
+      must(b->claim(ad_platform::meta, 100, std::chrono::seconds(30), "w1"));
   REQUIRE(claimed.requests.size() == 100);
   for (const auto& r : claimed.requests)
     CHECK(r.priority == 1);

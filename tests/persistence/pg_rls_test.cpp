@@ -1,9 +1,9 @@
 // Org isolation: row-level security as adbatch_app, through the backend and
 // with raw SQL under SET ROLE.
 
-#include <catch2/catch.hpp>
-
 #include "tests/persistence/pg_test_db.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace adbatch::persistence;
 using namespace adbatch::persistence::test;
@@ -21,19 +21,20 @@ TEST_CASE("the backend keeps orgs apart", "[pg]") {
   CHECK(b->cancel(org_a, b_id).error().code == error_code::not_found);
   CHECK(must(b->cancel_connection(org_a, conn_b, "x")) == 0);
   CHECK(must(b->get_request(org_b, b_id)).status == request_status::pending);
-  CHECK(b->get_request("not-a-uuid", a_id).error().code == error_code::invalid_argument);
+  CHECK(b->get_request("not-a-uuid", a_id).error().code ==
+        error_code::invalid_argument);
 }
 
 namespace {
 
 /// Runs statements as adbatch_app (optionally with an org) in one
 /// transaction and answers the last statement's result.
-result<pg_rows> as_app(pg_connection& c, const std::string& org, const std::string& sql) {
+result<pg_rows> as_app(pg_connection& c, const std::string& org,
+                       const std::string& sql) {
   std::string setup = "BEGIN; SET LOCAL ROLE adbatch_app";
   if (!org.empty())
     setup += "; SELECT set_config('adbatch.org_id', '" + org + "', true)";
-  if (auto r = c.exec_script(setup); !r)
-    return r.error();
+  if (auto r = c.exec_script(setup); !r) return r.error();
   auto r = c.exec(sql);
   c.rollback_quietly();
   return r;
@@ -59,20 +60,23 @@ TEST_CASE("raw SQL as adbatch_app sees and touches only its org", "[pg]") {
   // ...cannot update or cancel B's row (0 rows affected)...
   rows = as_app(*c, org_a,
                 "UPDATE adbatch.batch_request_queue SET status = 'cancelled', "
-                "completed_at = now() WHERE id = " + std::to_string(b_id));
+                "completed_at = now() WHERE id = " +
+                    std::to_string(b_id));
   REQUIRE(rows);
   CHECK(rows->affected() == 0);
   // ...cannot move its own row into B...
   rows = as_app(*c, org_a,
-                "UPDATE adbatch.batch_request_queue SET org_id = '" + org_b
-                  + "' WHERE id = " + std::to_string(a_id));
+                "UPDATE adbatch.batch_request_queue SET org_id = '" + org_b +
+                    "' WHERE id = " + std::to_string(a_id));
   REQUIRE_FALSE(rows);
   CHECK(c->last_sqlstate() == "42501");
   // ...and cannot insert a row for B.
-  rows = as_app(*c, org_a,
-                "INSERT INTO adbatch.batch_request_queue (org_id, platform, connection_id, "
-                "request_type, request_key) VALUES ('" + org_b + "', 'meta', '" + conn_b
-                  + "', 't', repeat('a', 64))");
+  rows =
+      as_app(*c, org_a,
+             "INSERT INTO adbatch.batch_request_queue (org_id, platform, "
+             "connection_id, "
+             "request_type, request_key) VALUES ('" +
+                 org_b + "', 'meta', '" + conn_b + "', 't', repeat('a', 64))");
   REQUIRE_FALSE(rows);
   CHECK(c->last_sqlstate() == "42501");
   // Without an org it sees nothing and does not raise.
@@ -90,7 +94,8 @@ TEST_CASE("raw SQL as adbatch_app sees and touches only its org", "[pg]") {
   CHECK(must(b->get_request(org_b, b_id)).status == request_status::pending);
 }
 
-TEST_CASE("adbatch_worker sees every org but cannot change connections", "[pg]") {
+TEST_CASE("adbatch_worker sees every org but cannot change connections",
+          "[pg]") {
   test_db db;
   auto b = db.backend();
   add_standard_connections(*b);
@@ -111,19 +116,24 @@ TEST_CASE("adbatch_worker sees every org but cannot change connections", "[pg]")
   c->rollback_quietly();
 }
 
-TEST_CASE("a NOINHERIT non-superuser login that is a member of both roles works", "[pg]") {
+TEST_CASE(
+    "a NOINHERIT non-superuser login that is a member of both roles works",
+    "[pg]") {
   test_db db;
   // Roles are cluster-wide: tolerate a concurrent creator.
-  db.exec("DO $$ BEGIN CREATE ROLE adbatch_test_login LOGIN; "
-          "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$; "
-          "ALTER ROLE adbatch_test_login NOINHERIT; "
-          "GRANT adbatch_app, adbatch_worker TO adbatch_test_login; "
-          "GRANT CONNECT ON DATABASE " + db.name() + " TO adbatch_test_login");
+  db.exec(
+      "DO $$ BEGIN CREATE ROLE adbatch_test_login LOGIN; "
+      "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$; "
+      "ALTER ROLE adbatch_test_login NOINHERIT; "
+      "GRANT adbatch_app, adbatch_worker TO adbatch_test_login; "
+      "GRANT CONNECT ON DATABASE " +
+      db.name() + " TO adbatch_test_login");
   auto b = pg_backend::connect(db.conninfo() + " user=adbatch_test_login");
   INFO((b ? std::string{} : b.error().message));
   REQUIRE(b);
-  auto who = (*b)->connection().exec("SELECT current_user, usesuper FROM pg_user "
-                                     "WHERE usename = current_user");
+  auto who =
+      (*b)->connection().exec("SELECT current_user, usesuper FROM pg_user "
+                              "WHERE usename = current_user");
   REQUIRE(who);
   CHECK(who->str(0, 0) == "adbatch_test_login");
   CHECK_FALSE(who->boolean(0, 1));
@@ -136,7 +146,8 @@ TEST_CASE("a NOINHERIT non-superuser login that is a member of both roles works"
   CHECK((*b)->get_request(org_b, id).error().code == error_code::not_found);
   // NOINHERIT: outside the backend's SET ROLE the login has no privileges
   // of its own (with INHERIT it would have the worker's cross-org view).
-  auto direct = (*b)->connection().exec("SELECT count(*) FROM adbatch.batch_request_queue");
+  auto direct = (*b)->connection().exec(
+      "SELECT count(*) FROM adbatch.batch_request_queue");
   REQUIRE_FALSE(direct);
   CHECK((*b)->connection().last_sqlstate() == "42501");
 }
@@ -147,7 +158,8 @@ TEST_CASE("list_requests pages through one org's requests", "[pg]") {
   add_standard_connections(*b);
   std::vector<request_id> ids;
   for (int i = 0; i < 5; ++i)
-    ids.push_back(must(b->enqueue(meta_request("{\"i\":" + std::to_string(i) + "}"))).id);
+    ids.push_back(
+        must(b->enqueue(meta_request("{\"i\":" + std::to_string(i) + "}"))).id);
   must(b->enqueue(meta_request("{}", 5, org_b, conn_b)));
   must(b->cancel(org_a, ids[1]));
   request_filter f;
@@ -172,5 +184,6 @@ TEST_CASE("list_requests pages through one org's requests", "[pg]") {
   CHECK(must(b->list_requests(org_b, request_filter{})).size() == 1);
   request_filter bad;
   bad.limit = 0;
-  CHECK(b->list_requests(org_a, bad).error().code == error_code::invalid_argument);
+  CHECK(b->list_requests(org_a, bad).error().code ==
+        error_code::invalid_argument);
 }

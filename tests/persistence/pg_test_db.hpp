@@ -3,16 +3,15 @@
 // A fresh database per test on the PostgreSQL named by ADBATCH_TEST_PG
 // (started by scripts/run-tests.sh). Without it the test FAILS.
 
-#include <catch2/catch.hpp>
+#include "persistence/migrations.hpp"
+#include "persistence/pg_backend.hpp"
+#include "persistence/pg_connection.hpp"
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <memory>
 #include <random>
 #include <string>
-
-#include "persistence/migrations.hpp"
-#include "persistence/pg_backend.hpp"
-#include "persistence/pg_connection.hpp"
 
 namespace adbatch::persistence::test {
 
@@ -20,7 +19,8 @@ namespace adbatch::persistence::test {
 inline std::string admin_conninfo() {
   const char* env = std::getenv("ADBATCH_TEST_PG");
   if (env == nullptr || *env == '\0')
-    FAIL("ADBATCH_TEST_PG is not set: run scripts/run-tests.sh, or export the conninfo "
+    FAIL("ADBATCH_TEST_PG is not set: run scripts/run-tests.sh, or export the "
+         "conninfo "
          "printed by `bash scripts/test-pg.sh start /tmp/pg-me`");
   return env;
 }
@@ -49,7 +49,8 @@ public:
 
   ~test_db() {
     if (auto admin = pg_connection::open(admin_))
-      (void) (*admin)->exec_script("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+      (void)(*admin)->exec_script("DROP DATABASE IF EXISTS " + name_ +
+                                  " WITH (FORCE)");
   }
 
   const std::string& conninfo() const { return conninfo_; }
@@ -98,8 +99,10 @@ namespace adbatch::persistence::test {
 
 inline const std::string org_a = "aaaaaaaa-0000-4000-8000-000000000001";
 inline const std::string org_b = "bbbbbbbb-0000-4000-8000-000000000002";
-inline const std::string conn_a = "aaaaaaaa-1111-4000-8000-000000000001"; // org A, meta
-inline const std::string conn_b = "bbbbbbbb-1111-4000-8000-000000000002"; // org B, meta
+inline const std::string conn_a =
+    "aaaaaaaa-1111-4000-8000-000000000001"; // org A, meta
+inline const std::string conn_b =
+    "bbbbbbbb-1111-4000-8000-000000000002"; // org B, meta
 inline const std::string conn_a_google = "aaaaaaaa-2222-4000-8000-000000000003";
 
 /// Registers conn_a, conn_b (meta) and conn_a_google.
@@ -127,9 +130,11 @@ inline void add_standard_connections(backend& b) {
 }
 
 inline enqueue_request meta_request(std::string params = R"({"fields":["id"]})",
-                                    int priority = 5, const std::string& org = org_a,
+                                    int priority = 5,
+                                    const std::string& org = org_a,
                                     const std::string& conn = conn_a) {
-  return enqueue_request{org, "meta", conn, "get_campaigns", std::move(params), priority, 3};
+  return enqueue_request{
+      org, "meta", conn, "get_campaigns", std::move(params), priority, 3};
 }
 
 template <class T>

@@ -2,11 +2,10 @@
 // idempotent re-deliveries, invalid signatures never processed, claims with
 // leases, retries and pruning.
 
-#include <catch2/catch.hpp>
-
-#include <thread>
-
 #include "tests/persistence/pg_test_db.hpp"
+
+#include <catch2/catch.hpp>
+#include <thread>
 
 using namespace adbatch::persistence;
 using namespace adbatch::persistence::test;
@@ -56,15 +55,16 @@ TEST_CASE("webhook re-deliveries are stored once, also concurrently", "[pg]") {
         return;
       }
       for (int i = 0; i < 10; ++i)
-        if (auto r = (*w)->store_event(lead_event("c-" + std::to_string(i))); !r)
+        if (auto r = (*w)->store_event(lead_event("c-" + std::to_string(i)));
+            !r)
           errors[t] = r.error().message;
     });
   for (auto& th : threads)
     th.join();
   for (auto& e : errors)
     CHECK(e.empty());
-  CHECK(db.scalar("SELECT count(*) FROM adbatch.webhook_events WHERE external_event_id LIKE 'c-%'")
-        == 10);
+  CHECK(db.scalar("SELECT count(*) FROM adbatch.webhook_events WHERE "
+                  "external_event_id LIKE 'c-%'") == 10);
   // Bad input stores nothing.
   auto bad = lead_event("bad");
   bad.headers_json = "[]";
@@ -72,8 +72,8 @@ TEST_CASE("webhook re-deliveries are stored once, also concurrently", "[pg]") {
   bad = lead_event("bad");
   bad.connection_id = "aaaaaaaa-9999-4000-8000-000000000009";
   CHECK(b->store_event(bad).error().code == error_code::invalid_argument);
-  CHECK(db.scalar("SELECT count(*) FROM adbatch.webhook_events WHERE external_event_id = 'bad'")
-        == 0);
+  CHECK(db.scalar("SELECT count(*) FROM adbatch.webhook_events WHERE "
+                  "external_event_id = 'bad'") == 0);
 }
 
 TEST_CASE("webhook events are claimed under a lease and finished", "[pg]") {
@@ -93,38 +93,45 @@ TEST_CASE("webhook events are claimed under a lease and finished", "[pg]") {
   CHECK(claimed[1].id == e2);
   CHECK(claimed[0].attempts == 1);
   CHECK(claimed[0].payload_json.find("leadgen") != std::string::npos);
-  CHECK(db.scalar("SELECT count(*) FROM adbatch.webhook_events WHERE id = "
-                  + std::to_string(forged_id)
-                  + " AND status = 'ignored' AND error_code = 'invalid_signature'")
-        == 1);
+  CHECK(db.scalar(
+            "SELECT count(*) FROM adbatch.webhook_events WHERE id = " +
+            std::to_string(forged_id) +
+            " AND status = 'ignored' AND error_code = 'invalid_signature'") ==
+        1);
   // Finish e1 with the org it turned out to belong to.
   must(b->finish_event(e1, "p1", webhook_status::processed, org_a, conn_a));
-  CHECK(b->finish_event(e1, "p1", webhook_status::processed).error().code
-        == error_code::conflict);
-  CHECK(db.scalar("SELECT count(*) FROM adbatch.webhook_events WHERE status = 'processed' "
-                  "AND org_id = '" + org_a + "' AND processed_at IS NOT NULL")
-        == 1);
+  CHECK(b->finish_event(e1, "p1", webhook_status::processed).error().code ==
+        error_code::conflict);
+  CHECK(db.scalar("SELECT count(*) FROM adbatch.webhook_events WHERE status = "
+                  "'processed' "
+                  "AND org_id = '" +
+                  org_a + "' AND processed_at IS NOT NULL") == 1);
   // e2 fails twice (retry after 60 s, then 120 s), then terminally.
   auto f1 = must(b->fail_event(e2, "p1", "downstream 503", "http_503", true));
   CHECK(f1.status == webhook_status::received);
   REQUIRE(f1.next_attempt_at);
-  CHECK(std::chrono::duration<double>(*f1.next_attempt_at - clock::now()).count() > 55);
-  CHECK(must(b->claim_events(ad_platform::meta, 10, 30s, "p1")).empty()); // not due
+  CHECK(std::chrono::duration<double>(*f1.next_attempt_at - clock::now())
+            .count() > 55);
+  CHECK(must(b->claim_events(ad_platform::meta, 10, 30s, "p1"))
+            .empty()); // not due
   db.exec("UPDATE adbatch.webhook_events SET next_attempt_at = now()");
   REQUIRE(must(b->claim_events(ad_platform::meta, 10, 30s, "p1")).size() == 1);
   // The lease expires; another processor takes over and the first is refused.
-  db.exec("UPDATE adbatch.webhook_events SET lease_expires_at = now() - interval '1 s' "
+  db.exec("UPDATE adbatch.webhook_events SET lease_expires_at = now() - "
+          "interval '1 s' "
           "WHERE status = 'processing'");
   auto taken = must(b->claim_events(ad_platform::meta, 10, 30s, "p2"));
   REQUIRE(taken.size() == 1);
   CHECK(taken[0].attempts == 3);
-  CHECK(b->fail_event(e2, "p1", "late", "x", true).error().code == error_code::conflict);
+  CHECK(b->fail_event(e2, "p1", "late", "x", true).error().code ==
+        error_code::conflict);
   auto f3 = must(b->fail_event(e2, "p2", "still 503", "http_503", true));
   CHECK(f3.status == webhook_status::failed);
   CHECK_FALSE(f3.next_attempt_at);
   // Pruning removes only finished events older than the retention.
   CHECK(must(b->prune_events(1h)) == 0);
-  db.exec("UPDATE adbatch.webhook_events SET received_at = now() - interval '2 hours'");
+  db.exec("UPDATE adbatch.webhook_events SET received_at = now() - interval '2 "
+          "hours'");
   CHECK(must(b->prune_events(1h)) == 3); // processed, failed, ignored
   CHECK(db.scalar("SELECT count(*) FROM adbatch.webhook_events") == 0);
 }

@@ -1,14 +1,13 @@
 // Pure logic of the persistence area: request keys, canonical JSON,
 // backoff, priorities, validation. No database.
 
-#include <catch2/catch.hpp>
-
-#include <boost/json.hpp>
-
 #include "persistence/backoff.hpp"
 #include "persistence/request_key.hpp"
 #include "persistence/types.hpp"
 #include "persistence/validation.hpp"
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
 
 using namespace adbatch::persistence;
 using namespace std::chrono_literals;
@@ -18,15 +17,17 @@ namespace {
 const char* org = "11111111-1111-1111-1111-111111111111";
 const char* conn = "22222222-2222-2222-2222-222222222222";
 
-std::string key_of(std::string_view platform, std::string_view o, std::string_view c,
-                   std::string_view type, std::string_view params) {
+std::string key_of(std::string_view platform, std::string_view o,
+                   std::string_view c, std::string_view type,
+                   std::string_view params) {
   return request_key(platform, o, c, type, boost::json::parse(params));
 }
 
 } // namespace
 
 TEST_CASE("canonical JSON sorts keys recursively and drops whitespace") {
-  auto a = boost::json::parse(R"({"b": 1, "a": {"y": [3, {"q": 1, "p": 2}], "x": null}})");
+  auto a = boost::json::parse(
+      R"({"b": 1, "a": {"y": [3, {"q": 1, "p": 2}], "x": null}})");
   CHECK(canonical_json(a) == R"({"a":{"x":null,"y":[3,{"p":2,"q":1}]},"b":1})");
   CHECK(canonical_json(boost::json::parse("[2, 1]")) == "[2,1]");
 }
@@ -34,8 +35,9 @@ TEST_CASE("canonical JSON sorts keys recursively and drops whitespace") {
 TEST_CASE("request key ignores key order, nesting order and whitespace") {
   auto k1 = key_of("meta", org, conn, "get_campaigns",
                    R"({"fields": ["id", "name"], "filter": {"b": 2, "a": 1}})");
-  auto k2 = key_of("meta", org, conn, "get_campaigns",
-                   "{ \"filter\" : {\"a\":1,\n \"b\":2}, \"fields\":[\"id\",\"name\"] }");
+  auto k2 = key_of(
+      "meta", org, conn, "get_campaigns",
+      "{ \"filter\" : {\"a\":1,\n \"b\":2}, \"fields\":[\"id\",\"name\"] }");
   CHECK(k1 == k2);
   CHECK(k1.size() == 64);
   CHECK(k1.find_first_not_of("0123456789abcdef") == std::string::npos);
@@ -52,14 +54,15 @@ TEST_CASE("request key changes with each of the five fields") {
   CHECK(base != key_of("meta", org, conn, "get_campaigns", R"({"a":2})"));
   CHECK(base != key_of("meta", org, conn, "get_campaigns", R"({"a":[1]})"));
   // List order is meaningful.
-  CHECK(key_of("meta", org, conn, "t", R"({"a":[1,2]})")
-        != key_of("meta", org, conn, "t", R"({"a":[2,1]})"));
+  CHECK(key_of("meta", org, conn, "t", R"({"a":[1,2]})") !=
+        key_of("meta", org, conn, "t", R"({"a":[2,1]})"));
 }
 
 TEST_CASE("request key fields cannot bleed into each other") {
-  CHECK(key_of("meta", org, conn, "ab", R"({})") != key_of("meta", org, conn, "a", R"({})"));
-  CHECK(sha256_hex("abc")
-        == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(key_of("meta", org, conn, "ab", R"({})") !=
+        key_of("meta", org, conn, "a", R"({})"));
+  CHECK(sha256_hex("abc") ==
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 TEST_CASE("backoff doubles from 60 s, caps at 900 s, jitter only shortens") {
@@ -69,10 +72,10 @@ TEST_CASE("backoff doubles from 60 s, caps at 900 s, jitter only shortens") {
   CHECK(retry_backoff(4, 0.0) == 480s);
   CHECK(retry_backoff(5, 0.0) == 900s);
   CHECK(retry_backoff(50, 0.0) == 900s);
-  CHECK(retry_backoff(1, 0.5) == 54s);   // 60 * (1 - 0.2 * 0.5)
+  CHECK(retry_backoff(1, 0.5) == 54s); // 60 * (1 - 0.2 * 0.5)
   CHECK(retry_backoff(5, 0.999) >= 720s);
   CHECK(retry_backoff(5, 0.999) < 900s);
-  CHECK(retry_backoff(0, 0.0) == 60s);   // treated as the first attempt
+  CHECK(retry_backoff(0, 0.0) == 60s); // treated as the first attempt
   backoff_policy none{1000ms, 5000ms, 0.0};
   CHECK(retry_backoff(3, 0.7, none) == 4000ms);
 }
@@ -103,7 +106,8 @@ TEST_CASE("platform and status names round-trip") {
 }
 
 TEST_CASE("validation names the bad field") {
-  enqueue_request good{org, "meta", conn, "get_campaigns", R"({"b":1,"a":2})", 5, 3};
+  enqueue_request good{org, "meta", conn, "get_campaigns", R"({"b":1,"a":2})",
+                       5,   3};
   auto ok = validate_request(good, {});
   REQUIRE(ok);
   CHECK(ok->params == R"({"a":2,"b":1})");
@@ -144,7 +148,8 @@ TEST_CASE("validation names the bad field") {
   r.max_attempts = 0;
   expect_error(r, "max_attempts");
 
-  auto hook = [](ad_platform p, std::string_view type, std::string_view) -> std::string {
+  auto hook = [](ad_platform p, std::string_view type,
+                 std::string_view) -> std::string {
     if (p == ad_platform::meta && type != "get_campaigns")
       return "unknown request type '" + std::string{type} + "' for meta";
     return {};
@@ -161,6 +166,6 @@ TEST_CASE("uuids are recognised and normalised") {
   CHECK(is_uuid("ABCDEF00-1111-2222-3333-444455556666"));
   CHECK_FALSE(is_uuid("ABCDEF00-1111-2222-3333-44445555666"));
   CHECK_FALSE(is_uuid("ABCDEF00x1111-2222-3333-444455556666"));
-  CHECK(normalize_uuid("ABCDEF00-1111-2222-3333-444455556666")
-        == "abcdef00-1111-2222-3333-444455556666");
+  CHECK(normalize_uuid("ABCDEF00-1111-2222-3333-444455556666") ==
+        "abcdef00-1111-2222-3333-444455556666");
 }
