@@ -178,6 +178,11 @@ http_response handle_analytics(const query_map& q, request_context& ctx) {
   }
   if (last < first)
     return restli_error(400, "ILLEGAL_ARGUMENT", "dateRange.end is before dateRange.start");
+  // Bounds the work per request (metrics are summed day by day).
+  if (last - first > chr::days{ctx.opts.max_analytics_days})
+    return restli_error(400, "ILLEGAL_ARGUMENT",
+                        "dateRange spans more than " + std::to_string(ctx.opts.max_analytics_days)
+                          + " days");
 
   // Metrics.
   auto fields = projection_fields(q);

@@ -38,6 +38,8 @@ struct linkedin_options {
   int max_analytics_fields = 20;
   /// adAnalytics: most elements per response (3rd-party figure).
   int max_analytics_elements = 15000;
+  /// adAnalytics: longest dateRange in days (a simulator bound).
+  int max_analytics_days = 1830;
 };
 
 /// make_linkedin(opts) with LinkedIn-specific knobs.

@@ -8,6 +8,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "sim/linkedin/linkedin_internal.hpp"
+#include "sim/meta/sim_util.hpp"
 
 namespace adbatch::sim::linkedin {
 
@@ -89,7 +90,8 @@ http_response restli_error(int status, std::string_view code,
   json::object body{{"status", status}};
   if (service_error_code) body["serviceErrorCode"] = *service_error_code;
   if (!code.empty()) body["code"] = code;
-  body["message"] = message;
+  // Messages echo request text: keep the answer valid UTF-8 JSON.
+  body["message"] = detail::valid_utf8(message);
   http_response r;
   r.status = status;
   r.body = json::serialize(body);
@@ -222,7 +224,7 @@ http_response handle_batch_get(const collection& c, const query_map& q,
       statuses[key] = 404;
       errors[key] = json::object{{"status", 404},
                                  {"code", "NOT_FOUND"},
-                                 {"message", "Not found: " + item.str()}};
+                                 {"message", detail::valid_utf8("Not found: " + item.str())}};
     }
   }
   auto r = json_ok(json::object{{"results", std::move(results)},

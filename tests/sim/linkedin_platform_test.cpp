@@ -369,3 +369,34 @@ TEST_CASE("linkedin catalog is deterministic per seed", "[linkedin][contract]") 
   auto target = "/rest/adAccounts/" + std::to_string(account_base) + "/adCampaigns?q=search&count=6";
   CHECK(l1->handle(get(target), t0).body == l2->handle(get(target), t0).body);
 }
+
+TEST_CASE("linkedin answers garbage with Rest.li errors, never crashes",
+          "[linkedin][contract]") {
+  auto li = make_linkedin({}, test_li());
+  auto acct = std::to_string(account_base);
+  for (std::string target : std::vector<std::string>{
+         "/rest/adAccounts?ids=List(", "/rest/adAccounts?ids=List(1,(a:b))", "/rest/adAccounts?ids=%",
+         "/rest/adAccounts/%FF", "/rest/adAccounts?q=nope",
+         "/rest/adAccounts?q=search&start=-1", "/rest/adAccounts?q=search&count=99999999999999999999",
+         "/rest/adAccounts?q=search&search=List(1)", "/rest/adAccounts/" + acct + "/nothing",
+         "/rest/adAccounts/x/adCampaigns?q=search", "/rest/", "/rest/unknown", "/v2/adAccounts",
+         "/rest/adAnalytics?q=analytics&pivot=CAMPAIGN&timeGranularity=DAILY&accounts=List(1)"
+         "&dateRange=(start:(year:1900,month:1,day:1),end:(year:2100,month:1,day:1))",
+         "/rest/adAnalytics?q=analytics&pivot=CAMPAIGN&timeGranularity=DAILY&accounts=List(1)"
+         "&dateRange=(start:(year:99999,month:13,day:1))",
+         "/rest/adAnalytics?q=statistics&pivots=List(A,B,C,D)",
+         "/rest/leadFormResponses?q=owner&owner=(sponsoredAccount:x)&leadType=(leadType:SPONSORED)"}) {
+    INFO(target);
+    auto r = li->handle(get(target), t0);
+    CHECK(r.status >= 400);
+    CHECK(r.status < 500);
+    json::value v;
+    CHECK_NOTHROW(v = json::parse(r.body));
+    CHECK(v.as_object().contains("message"));
+    CHECK(r.acct.error);
+  }
+  // A key that is not UTF-8 is just a missing key; the answer stays JSON.
+  auto odd = li->handle(get("/rest/adAccounts?ids=List(%FF%FE)"), t0);
+  CHECK(odd.status == 200);
+  CHECK(json::parse(odd.body).at("errors").as_object().contains("%FF%FE"));
+}
