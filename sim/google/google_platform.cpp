@@ -360,7 +360,7 @@ private:
                                   "Invalid value for summaryRowSetting: " + summary_setting + "."},
                    endpoint);
     bool want_summary = summary_setting != "NO_SUMMARY_ROW";
-    auto res = google::run_query(model_, n, text, want_summary);
+    auto res = google::run_query(model_, n, text, want_summary, go_.omit_default_values);
     if (auto* f = std::get_if<google::query_failure>(&res))
       return error(400, ads_error{f->category, f->code, f->message}, endpoint);
     auto& rows = std::get<google::query_rows>(res);

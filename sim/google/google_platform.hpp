@@ -33,6 +33,10 @@ struct google_options {
   /// Whether the daily RESOURCE_EXHAUSTED error carries a retryDelay (the
   /// forum says it does not; the short-term one always does).
   bool daily_retry_delay_hint = false;
+  /// Leave fields holding their default value (0 metrics, false, "") out
+  /// of result rows, as proto3 JSON does; clients must read a missing
+  /// metric as 0. false = always include them.
+  bool omit_default_values = true;
 };
 
 /// Builds the Google Ads simulator with explicit Google settings.

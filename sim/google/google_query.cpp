@@ -197,7 +197,8 @@ std::optional<std::pair<std::int64_t, std::int64_t>> during(std::string c, std::
 } // namespace
 
 std::variant<query_rows, query_failure> run_query(const google_model& m, int n,
-                                                  std::string_view gaql, bool summary) {
+                                                  std::string_view gaql, bool summary,
+                                                  bool omit_defaults) {
   auto parsed = parse_gaql(gaql);
   if (auto* e = std::get_if<gaql_error>(&parsed))
     return query_failure{"queryError", e->code, e->message};
@@ -425,6 +426,12 @@ std::variant<query_rows, query_failure> run_query(const google_model& m, int n,
   for (const auto& r : kept) {
     json::object row;
     auto put = [&](const std::string& path, const json::value& v) {
+      // proto3 JSON leaves out fields holding their default value.
+      if (omit_defaults
+          && ((v.is_int64() && v.as_int64() == 0) || (v.is_double() && v.as_double() == 0.0)
+              || (v.is_bool() && !v.as_bool()) || (v.is_string() && v.as_string().empty())
+              || (v.is_array() && v.as_array().empty())))
+        return;
       json::object* cur = &row;
       std::size_t i = 0;
       while (true) {

@@ -36,9 +36,12 @@ struct query_failure {
 /// Runs `gaql` for customer index `n` (negative = manager account). With
 /// `summary`, also totals the selected metrics (summaryRowSetting); a query
 /// without metrics then fails with
-/// CANNOT_RETURN_SUMMARY_ROW_FOR_REQUEST_WITHOUT_METRICS.
+/// CANNOT_RETURN_SUMMARY_ROW_FOR_REQUEST_WITHOUT_METRICS. With
+/// `omit_defaults`, fields holding their proto3 default (0, false, "") are
+/// left out of rows, as the REST API's JSON does.
 std::variant<query_rows, query_failure> run_query(const google_model& m, int n,
                                                   std::string_view gaql,
-                                                  bool summary = false);
+                                                  bool summary = false,
+                                                  bool omit_defaults = true);
 
 } // namespace adbatch::sim::google

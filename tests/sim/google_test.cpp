@@ -446,3 +446,22 @@ TEST_CASE("google summaryRowSetting adds totals last", "[unit][google]") {
                              json::object{{"query", q}, {"summaryRowSetting", "SUMMARY_ROW_WITH_RESULTS"}}), t0);
   CHECK(parse(page).as_object().contains("summaryRow"));
 }
+
+TEST_CASE("google rows leave default values out, as proto3 JSON does", "[unit][google]") {
+  auto q = "SELECT ad_group_criterion.criterion_id, ad_group_criterion.negative, ad_group_criterion.keyword.text FROM ad_group_criterion";
+  auto g = make_google(opts());
+  auto rows = stream_rows(g->handle(search(direct, q), t0));
+  REQUIRE(!rows.empty());
+  CHECK_FALSE(rows[0].at("adGroupCriterion").as_object().contains("negative"));  // false
+  google_options go;
+  go.omit_default_values = false;
+  auto full = make_google(opts(), go);
+  auto rows2 = stream_rows(full->handle(search(direct, q), t0));
+  CHECK(rows2[0].at("adGroupCriterion").at("negative").as_bool() == false);
+  // Zero metrics are left out too: at least one zero-click day row has no clicks key.
+  auto daily = stream_rows(g->handle(search(direct, "SELECT ad_group_ad.ad.id, metrics.clicks, segments.date FROM ad_group_ad WHERE segments.date DURING LAST_30_DAYS"), t0));
+  bool some_missing = false;
+  for (const auto& r : daily)
+    if (!r.contains("metrics") || !r.at("metrics").as_object().contains("clicks")) some_missing = true;
+  CHECK(some_missing);
+}
