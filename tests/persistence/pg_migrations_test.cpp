@@ -121,3 +121,36 @@ TEST_CASE("the claim query walks the partial claim index", "[pg]") {
   for (const auto& r : claimed.requests)
     CHECK(r.priority == 1);
 }
+
+TEST_CASE("a database of an older binary is upgraded step by step", "[pg]") {
+  test_db db{false};
+  auto conn = db.open();
+  // Version 3, as a binary that knew only migrations 1..3 left it.
+  must(conn->exec_script(
+      "BEGIN; CREATE SCHEMA adbatch; "
+      "CREATE TABLE adbatch.adbatch_schema_migrations (version integer "
+      "PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL "
+      "DEFAULT now())"));
+  for (const auto& m : known_migrations()) {
+    if (m.version > 3) break;
+    must(conn->exec_script(m.sql));
+    REQUIRE(conn->exec("INSERT INTO adbatch.adbatch_schema_migrations "
+                       "(version, name) VALUES ($1, $2)",
+                       {std::to_string(m.version), std::string{m.name}}));
+  }
+  must(conn->exec_script("COMMIT"));
+  CHECK(must(current_schema_version(*conn)) == 3);
+  auto up = must(migrate(*conn));
+  CHECK(up.from_version == 3);
+  CHECK(up.applied == latest_schema_version() - 3);
+  CHECK(up.to_version == latest_schema_version());
+  CHECK(db.scalar("SELECT count(*) FROM pg_indexes WHERE schemaname = "
+                  "'adbatch' AND indexname IN "
+                  "('batch_request_queue_connection_claim', "
+                  "'batch_request_queue_org_id', 'webhook_events_claim')") ==
+        3);
+  CHECK(db.scalar("SELECT count(*) FROM pg_indexes WHERE schemaname = "
+                  "'adbatch' AND indexname IN "
+                  "('batch_request_queue_connection_pending', "
+                  "'batch_request_queue_org', 'webhook_events_due')") == 0);
+}
