@@ -11,6 +11,7 @@
 #include <openssl/hmac.h>
 
 #include "sim/linkedin/linkedin_platform.hpp"
+#include "sim/webhooks/control.hpp"
 #include "sim/webhooks/payloads.hpp"
 #include "sim/webhooks/schedule.hpp"
 #include "sim/webhooks/signing.hpp"
@@ -265,4 +266,34 @@ TEST_CASE("delivery plan: duplicates and bad signatures", "[webhooks][schedule]"
   CHECK(c.bad_signatures_rejected == 3);
   CHECK(c.sent == 4 + 2 + 3);
   CHECK(c.failed == 0);
+}
+
+TEST_CASE("webhook control validates its input", "[webhooks][control]") {
+  webhook_control control;
+  auto call = [&](std::string method, std::string target, std::string body = {}) {
+    http_request r;
+    r.method = std::move(method);
+    r.target = std::move(target);
+    r.body = std::move(body);
+    return control.handle(r, {});
+  };
+  CHECK(call("POST", "/__sim/webhooks/send", "not json").status == 400);
+  CHECK(call("POST", "/__sim/webhooks/send", "[]").status == 400);
+  CHECK(call("POST", "/__sim/webhooks/send", R"({"platform":"meta"})").status == 400);
+  CHECK(call("POST", "/__sim/webhooks/send",
+             R"({"platform":"meta","target_url":"ftp://x"})").status == 400);
+  CHECK(call("POST", "/__sim/webhooks/send",
+             R"({"platform":"meta","target_url":"http://127.0.0.1:1/","count":-1})").status == 400);
+  CHECK(call("POST", "/__sim/webhooks/send",
+             R"({"platform":"meta","target_url":"http://127.0.0.1:1/","rate_per_s":0})").status == 400);
+  CHECK(call("POST", "/__sim/webhooks/send",
+             R"({"platform":"meta","target_url":"http://127.0.0.1:1/","secret":5})").status == 400);
+  CHECK(call("GET", "/__sim/webhooks/send").status == 405);
+  CHECK(call("POST", "/__sim/webhooks/report").status == 405);
+  CHECK(call("GET", "/__sim/webhooks/report?job=99").status == 404);
+  CHECK(call("GET", "/__sim/webhooks/report?job=abc").status == 400);
+  CHECK(call("GET", "/__sim/webhooks/nope").status == 404);
+  auto empty = call("GET", "/__sim/webhooks/report");
+  CHECK(empty.status == 200);
+  CHECK(json::parse(empty.body).at("jobs").as_array().empty());
 }
