@@ -48,7 +48,7 @@ throttle buc_throttle(bool insights) {
   return {80004, 2446079,
           "(#80004) There have been too many calls to this ad-account. Wait a "
           "bit and try again. For more info, please refer to "
-          "https://developers.facebook.com/docs/graph-api/overview/rate-limiting#ads-management."};
+          "https://developers.facebook.com/docs/graph-api/overview/rate-limiting."};
 }
 
 bool is_version(std::string_view s) {
