@@ -334,7 +334,7 @@ private:
       auto count = static_cast<std::int64_t>(names.size());
       return ok(json::object{{"resourceNames", std::move(names)}}, endpoint, ops, count, request_id());
     }
-    if (endpoint == "mutate") return mutate(n, customer, collection, operations, body, ops);
+    if (endpoint == "mutate") return mutate(customer, collection, operations, body, ops);
     return query(n, endpoint, body, ops);
   }
 
@@ -424,7 +424,7 @@ private:
     return ok(std::move(out), endpoint, ops, served, rid);
   }
 
-  http_response mutate(int n, const std::string& customer, const std::string& collection,
+  http_response mutate(const std::string& customer, const std::string& collection,
                        const json::array& operations, const json::object& body,
                        std::int64_t ops) {
     auto flag = [&](const char* k) {
@@ -527,7 +527,6 @@ private:
       fail("requestError", "REQUIRED_FIELD_MISSING",
            "The operation must set one of create, update or remove.", {});
     }
-    (void)n;
     auto rid = request_id();
     if (!errors.empty() && !partial) {
       auto r = error(400, "", errors, "mutate", false);
