@@ -191,6 +191,13 @@ public:
   /// completion is older than `retention`; answers how many.
   virtual result<std::int64_t> prune(std::chrono::seconds retention) = 0;
 
+  /// Puts every expired lease back (requests to pending, webhook events to
+  /// received; failed when attempts are used up), on every platform. Claims
+  /// already do this for their platform; this sweep (for the scheduler's
+  /// maintenance tick) covers platforms nobody claims at the moment. Not
+  /// pure: backends without it answer invalid_argument.
+  virtual result<lease_sweep> reap_expired_leases() { return unsupported(); }
+
   /// Cross-org counters of one platform.
   virtual result<queue_stats> stats(ad_platform p) = 0;
 

@@ -81,6 +81,7 @@ public:
                                 std::chrono::milliseconds delay) override;
   result<std::int64_t> requeue_failed(ad_platform p, int limit) override;
   result<std::int64_t> prune(std::chrono::seconds retention) override;
+  result<lease_sweep> reap_expired_leases() override;
   result<queue_stats> stats(ad_platform p) override;
   result<std::vector<queue_stats>> stats_all() override;
 

@@ -188,6 +188,50 @@ auto in_txn(pg_connection& conn, role r, const std::string* org, F&& body)
   return res;
 }
 
+// -- lease reapers
+// ----------------------------------------------------------------
+
+/// Expired request leases of a platform back to pending, or to failed when
+/// their attempts are used up; answers the new statuses. Runs inside the
+/// caller's worker transaction. Never waits for locked rows.
+inline result<pg_rows> reap_request_leases(pg_connection& conn,
+                                           const std::string& platform) {
+  return conn.exec(R"sql(
+    WITH expired AS (
+      SELECT id FROM adbatch.batch_request_queue
+      WHERE platform = $1 AND status = 'processing' AND lease_expires_at < now()
+      FOR UPDATE SKIP LOCKED)
+    UPDATE adbatch.batch_request_queue q SET
+      status = CASE WHEN q.attempts >= q.max_attempts
+                    THEN 'failed' ELSE 'pending' END,
+      lease_expires_at = NULL, next_attempt_at = now(),
+      error = 'lease of ' || coalesce(q.lease_owner, '?') || ' expired',
+      error_code = 'lease_expired',
+      completed_at = CASE WHEN q.attempts >= q.max_attempts THEN now() END,
+      updated_at = now()
+    FROM expired WHERE q.id = expired.id RETURNING q.status)sql",
+                   {platform});
+}
+
+/// The same for webhook events (back to received, or failed).
+inline result<pg_rows> reap_event_leases(pg_connection& conn,
+                                         const std::string& platform) {
+  return conn.exec(R"sql(
+    WITH expired AS (
+      SELECT id FROM adbatch.webhook_events
+      WHERE platform = $1 AND status = 'processing' AND lease_expires_at < now()
+      FOR UPDATE SKIP LOCKED)
+    UPDATE adbatch.webhook_events w SET
+      status = CASE WHEN w.attempts >= w.max_attempts
+                    THEN 'failed' ELSE 'received' END,
+      lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = now(),
+      error = 'lease expired', error_code = 'lease_expired',
+      processed_at = CASE WHEN w.attempts >= w.max_attempts THEN now() END,
+      updated_at = now()
+    FROM expired WHERE w.id = expired.id RETURNING w.status)sql",
+                   {platform});
+}
+
 inline result<std::string> checked_org(const std::string& org_id) {
   if (org_id.empty()) return invalid("org_id is missing");
   if (!is_uuid(org_id)) return invalid("org_id '" + org_id + "' is not a UUID");

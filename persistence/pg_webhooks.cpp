@@ -94,23 +94,7 @@ pg_backend::claim_events(ad_platform p, int limit,
   return in_txn(
       *conn_, role::worker, nullptr,
       [&]() -> result<std::vector<claimed_event>> {
-        auto reaped = conn_->exec(
-            "WITH expired AS ("
-            "  SELECT id FROM adbatch.webhook_events"
-            "  WHERE platform = $1 AND status = 'processing' AND "
-            "lease_expires_at < now()"
-            "  FOR UPDATE SKIP LOCKED) "
-            "UPDATE adbatch.webhook_events w SET "
-            "  status = CASE WHEN w.attempts >= w.max_attempts THEN 'failed' "
-            "ELSE 'received' END, "
-            "  lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = "
-            "now(), "
-            "  error = 'lease expired', error_code = 'lease_expired', "
-            "  processed_at = CASE WHEN w.attempts >= w.max_attempts THEN "
-            "now() END, "
-            "  updated_at = now() "
-            "FROM expired WHERE w.id = expired.id",
-            {plat});
+        auto reaped = reap_event_leases(*conn_, plat);
         if (!reaped) return reaped.error();
         // Events with an invalid signature are never processed.
         auto rows =

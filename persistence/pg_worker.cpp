@@ -44,23 +44,7 @@ result<claim_result> pg_backend::claim_filtered(ad_platform p, int limit,
     claim_result out;
     // Reap expired leases first, so their rows are claimable below (the
     // next statement sees this one's changes).
-    auto reaped = conn_->exec(
-        "WITH expired AS ("
-        "  SELECT id FROM adbatch.batch_request_queue"
-        "  WHERE platform = $1 AND status = 'processing' AND lease_expires_at "
-        "< now()"
-        "  FOR UPDATE SKIP LOCKED) "
-        "UPDATE adbatch.batch_request_queue q SET "
-        "  status = CASE WHEN q.attempts >= q.max_attempts THEN 'failed' ELSE "
-        "'pending' END, "
-        "  lease_expires_at = NULL, next_attempt_at = now(), "
-        "  error = 'lease of ' || coalesce(q.lease_owner, '?') || ' expired', "
-        "  error_code = 'lease_expired', "
-        "  completed_at = CASE WHEN q.attempts >= q.max_attempts THEN now() "
-        "END, "
-        "  updated_at = now() "
-        "FROM expired WHERE q.id = expired.id RETURNING q.status",
-        {plat});
+    auto reaped = reap_request_leases(*conn_, plat);
     if (!reaped) return reaped.error();
     for (int i = 0; i < reaped->size(); ++i)
       (reaped->text(i, 0) == "failed" ? out.leases_exhausted
@@ -362,6 +346,25 @@ result<std::int64_t> pg_backend::requeue_failed(ad_platform p, int limit) {
           "a failed request's key became active meanwhile; retry");
     if (!r) return r.error();
     return r->affected();
+  });
+}
+
+result<lease_sweep> pg_backend::reap_expired_leases() {
+  return in_txn(*conn_, role::worker, nullptr, [&]() -> result<lease_sweep> {
+    lease_sweep out;
+    for (auto p : all_platforms) {
+      auto req = reap_request_leases(*conn_, to_string(p));
+      if (!req) return req.error();
+      for (int i = 0; i < req->size(); ++i)
+        (req->text(i, 0) == "failed" ? out.requests_exhausted
+                                     : out.requests_reclaimed) += 1;
+      auto ev = reap_event_leases(*conn_, to_string(p));
+      if (!ev) return ev.error();
+      for (int i = 0; i < ev->size(); ++i)
+        (ev->text(i, 0) == "failed" ? out.events_exhausted
+                                    : out.events_reclaimed) += 1;
+    }
+    return out;
   });
 }
 

@@ -139,6 +139,14 @@ struct claim_result {
   std::int64_t leases_exhausted = 0;     ///< expired leases that became failed
 };
 
+/// What reap_expired_leases did.
+struct lease_sweep {
+  std::int64_t requests_reclaimed = 0; ///< back to pending
+  std::int64_t requests_exhausted = 0; ///< to failed
+  std::int64_t events_reclaimed = 0;   ///< webhook events back to received
+  std::int64_t events_exhausted = 0;   ///< webhook events to failed
+};
+
 /// A completion inside complete_many.
 struct completion {
   request_id id = 0;

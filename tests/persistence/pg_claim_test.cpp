@@ -427,3 +427,36 @@ TEST_CASE("claim options skip connections and cap each connection", "[pg]") {
   CHECK(b->claim_filtered(ad_platform::meta, 1, 30s, "w", bad).error().code ==
         error_code::invalid_argument);
 }
+
+TEST_CASE("the lease sweep frees every platform's expired leases", "[pg]") {
+  test_db db;
+  auto b = db.backend();
+  add_standard_connections(*b);
+  auto r = meta_request();
+  r.max_attempts = 1;
+  must(b->enqueue(r));
+  must(b->enqueue(meta_request("{\"other\":1}")));
+  REQUIRE(must(b->claim(ad_platform::meta, 10, 30s, "dead")).requests.size() ==
+          2);
+  webhook_event e;
+  e.platform = ad_platform::tiktok;
+  e.external_event_id = "t1";
+  must(b->store_event(e));
+  REQUIRE(must(b->claim_events(ad_platform::tiktok, 10, 30s, "dead")).size() ==
+          1);
+  auto none = must(b->reap_expired_leases());
+  CHECK(none.requests_reclaimed + none.requests_exhausted +
+            none.events_reclaimed ==
+        0);
+  db.exec("UPDATE adbatch.batch_request_queue SET lease_expires_at = now() - "
+          "interval '1 s'; UPDATE adbatch.webhook_events SET lease_expires_at "
+          "= now() - interval '1 s'");
+  auto swept = must(b->reap_expired_leases());
+  CHECK(swept.requests_reclaimed == 1);
+  CHECK(swept.requests_exhausted == 1);
+  CHECK(swept.events_reclaimed == 1);
+  CHECK(swept.events_exhausted == 0);
+  CHECK(db.scalar("SELECT count(*) FROM adbatch.batch_request_queue WHERE "
+                  "status = 'processing'") == 0);
+  CHECK(must(b->stats(ad_platform::meta)).pending == 1);
+}
