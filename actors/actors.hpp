@@ -61,4 +61,98 @@ using heartbeat_actor = caf::typed_actor<
   /// Internal: the periodic tick (re-armed on every tick).
   caf::reacts_to<atom::tick>>;
 
+// -- storage ------------------------------------------------------------------
+
+/// storage: every durable read and write; owns the PostgreSQL connections
+/// (a few worker threads, one connection each; libpq never blocks a CAF
+/// thread). Implementation: actors/storage.{hpp,cpp}. Every reply comes
+/// after the commit. Errors: ec::invalid_argument, ec::not_found,
+/// ec::conflict, ec::storage_error, ec::storage_unavailable (PostgreSQL
+/// unreachable: fails fast while every connection is down), ec::timeout
+/// (waited in the actor's queue longer than storage_config::queue_timeout),
+/// ec::shutting_down. Callers should use a request timeout of at least
+/// queue_timeout + a statement's time (30 s is a safe default).
+using storage_actor = caf::typed_actor<
+  /// Queues one request (validated, de-duplicated by key). Concurrent
+  /// enqueues are grouped into one statement and one commit; each caller is
+  /// answered after that commit with its id and whether it was a duplicate.
+  caf::replies_to<atom::enqueue, persistence::enqueue_request>::with<
+    persistence::enqueue_result>,
+  /// (org, id): a request as its org sees it; not_found for another org's.
+  caf::replies_to<atom::get, std::string, persistence::request_id>::with<
+    persistence::request_view>,
+  /// (org, id): cancels a pending request; conflict once it is claimed.
+  caf::replies_to<atom::cancel, std::string, persistence::request_id>::with<
+    caf::ok_atom>,
+  /// (org, connection, reason): cancels a connection's pending requests;
+  /// answers how many.
+  caf::replies_to<atom::cancel_conn, std::string, std::string,
+                  std::string>::with<std::int64_t>,
+  /// (org): that org's counters, one entry per platform.
+  caf::replies_to<atom::stats, std::string>::with<
+    std::vector<persistence::queue_stats>>,
+  /// (platform): cross-org counters of one platform.
+  caf::replies_to<atom::stats, persistence::ad_platform>::with<
+    persistence::queue_stats>,
+  /// (): cross-org counters of every platform.
+  caf::replies_to<atom::stats>::with<std::vector<persistence::queue_stats>>,
+  /// (platform, limit, lease, owner): claims due pending requests, most
+  /// urgent first, under a lease; expired leases return to the queue.
+  caf::replies_to<atom::claim, persistence::ad_platform, std::int32_t,
+                  caf::timespan, std::string>::with<persistence::claim_result>,
+  /// (id, owner, result JSON): completes one claimed request.
+  caf::replies_to<atom::complete, persistence::request_id, std::string,
+                  std::string>::with<caf::ok_atom>,
+  /// (completions, owner): completes many in one statement.
+  caf::replies_to<atom::complete, std::vector<persistence::completion>,
+                  std::string>::with<persistence::batch_outcome>,
+  /// (id, owner, error, error code, retryable): retry later or terminal.
+  caf::replies_to<atom::fail, persistence::request_id, std::string,
+                  std::string, std::string, bool>::with<
+    persistence::fail_outcome>,
+  /// (failures, owner): fail() for many in one transaction.
+  caf::replies_to<atom::fail, std::vector<persistence::failure>,
+                  std::string>::with<persistence::batch_outcome>,
+  /// (id, owner, reason): a claimed request is skipped (terminal).
+  caf::replies_to<atom::skip, persistence::request_id, std::string,
+                  std::string>::with<caf::ok_atom>,
+  /// (ids, owner, delay): gives claimed requests back without using up an
+  /// attempt, due again after the delay.
+  caf::replies_to<atom::release, std::vector<persistence::request_id>,
+                  std::string, caf::timespan>::with<persistence::batch_outcome>,
+  /// (platform, limit): failed requests back to pending; answers how many.
+  caf::replies_to<atom::requeue, persistence::ad_platform,
+                  std::int32_t>::with<std::int64_t>,
+  /// (retention): deletes finished rows older than that; answers how many.
+  caf::replies_to<atom::prune, caf::timespan>::with<std::int64_t>,
+  /// (row): appends an execution-log row; answers its id.
+  caf::replies_to<atom::exec_log, persistence::execution_log_row>::with<
+    std::int64_t>,
+  /// (platform, hours): aggregates a platform's execution log.
+  caf::replies_to<atom::exec_log, persistence::ad_platform,
+                  std::int32_t>::with<persistence::execution_summary>,
+  /// Registers an org's platform connection; conflict if the id exists.
+  caf::replies_to<atom::conn_add, persistence::platform_connection>::with<
+    caf::ok_atom>,
+  /// (org, connection, enabled): enables or disables a connection.
+  caf::replies_to<atom::conn_enable, std::string, std::string, bool>::with<
+    caf::ok_atom>,
+  /// (connection): cross-org lookup of a connection.
+  caf::replies_to<atom::conn_get, std::string>::with<
+    persistence::platform_connection>,
+  /// (platform): every connection of a platform.
+  caf::replies_to<atom::conn_list, persistence::ad_platform>::with<
+    std::vector<persistence::platform_connection>>,
+  /// Readiness: answers ok once the first connection (and the migrations)
+  /// succeeded; an error if storage cannot start.
+  caf::replies_to<atom::ping>::with<caf::ok_atom>,
+  /// Internal: a worker finished job `id`.
+  caf::reacts_to<atom::job_done, std::uint64_t>,
+  /// Internal: reconnect worker `index` (its backoff expired).
+  caf::reacts_to<atom::reconnect, std::uint64_t>,
+  /// Internal: hand queued calls to idle workers (grouping enqueues).
+  caf::reacts_to<atom::dispatch>,
+  /// Internal: fail queued calls whose deadline passed.
+  caf::reacts_to<atom::tick>>;
+
 } // namespace adbatch

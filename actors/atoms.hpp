@@ -31,5 +31,14 @@ using stats = caf::atom_constant<caf::atom("stats")>;
 using get = caf::atom_constant<caf::atom("get")>;
 using exec_log = caf::atom_constant<caf::atom("execlog")>;
 using reconnect = caf::atom_constant<caf::atom("reconnect")>;
+using release = caf::atom_constant<caf::atom("release")>;
+using cancel_conn = caf::atom_constant<caf::atom("cancelconn")>;
+using conn_add = caf::atom_constant<caf::atom("connadd")>;
+using conn_enable = caf::atom_constant<caf::atom("connenable")>;
+using conn_get = caf::atom_constant<caf::atom("connget")>;
+using conn_list = caf::atom_constant<caf::atom("connlist")>;
+/// storage internals: a worker finished a job; look at the queue now.
+using job_done = caf::atom_constant<caf::atom("jobdone")>;
+using dispatch = caf::atom_constant<caf::atom("dispatch")>;
 
 } // namespace adbatch::atom

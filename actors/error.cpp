@@ -22,6 +22,7 @@ const char* to_string(ec code) {
     case ec::upstream_error: return "upstream_error";
     case ec::rate_limited: return "rate_limited";
     case ec::timeout: return "timeout";
+    case ec::conflict: return "conflict";
   }
   return "unknown";
 }

@@ -40,6 +40,9 @@ enum class ec : std::uint8_t {
   rate_limited,
   /// A request timed out.
   timeout,
+  /// The row's state forbids the operation (lease lost, already claimed or
+  /// finished, duplicate id).
+  conflict,
 };
 
 /// A readable name for the code ("invalid_argument").

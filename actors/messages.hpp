@@ -10,6 +10,8 @@
 
 #include <caf/meta/type_name.hpp>
 
+#include "actors/storage_messages.hpp" // storage payloads (persistence types)
+
 namespace adbatch {
 
 // -- supervisor ---------------------------------------------------------------

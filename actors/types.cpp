@@ -7,6 +7,7 @@
 
 #include "actors/error.hpp"
 #include "actors/messages.hpp"
+#include "actors/storage_types.hpp"
 
 namespace adbatch {
 
@@ -21,6 +22,7 @@ void register_types(caf::actor_system_config& cfg) {
                                  : std::string{}));
     });
   // Message types: cfg.add_message_type<T>("name"); one line per type.
+  register_storage_types(cfg);
   cfg.add_message_type<child_status>("adbatch.child_status");
   cfg.add_message_type<std::vector<child_status>>(
     "std::vector<adbatch.child_status>");

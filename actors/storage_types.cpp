@@ -1,0 +1,45 @@
+// CAF 0.17's deserializer instantiates fill_range for vectors of every
+// registered type; for an enum g++ 12 warns about a value that is always
+// written before use. The warning is in CAF's headers, hence before them.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+#include "actors/storage_types.hpp"
+
+#include <cstdint>
+#include <vector>
+
+#include <caf/actor_system_config.hpp>
+
+#include "actors/messages.hpp"
+
+namespace adbatch {
+
+void register_storage_types(caf::actor_system_config& cfg) {
+  using namespace persistence;
+  cfg.add_message_type<ad_platform>("adbatch.platform");
+  cfg.add_message_type<enqueue_request>("adbatch.enqueue_request");
+  cfg.add_message_type<enqueue_result>("adbatch.enqueue_result");
+  cfg.add_message_type<claimed_request>("adbatch.claimed_request");
+  cfg.add_message_type<std::vector<claimed_request>>(
+    "std::vector<adbatch.claimed_request>");
+  cfg.add_message_type<claim_result>("adbatch.claim_result");
+  cfg.add_message_type<completion>("adbatch.completion");
+  cfg.add_message_type<std::vector<completion>>(
+    "std::vector<adbatch.completion>");
+  cfg.add_message_type<failure>("adbatch.failure");
+  cfg.add_message_type<std::vector<failure>>("std::vector<adbatch.failure>");
+  cfg.add_message_type<batch_outcome>("adbatch.batch_outcome");
+  cfg.add_message_type<fail_outcome>("adbatch.fail_outcome");
+  cfg.add_message_type<request_view>("adbatch.request_view");
+  cfg.add_message_type<queue_stats>("adbatch.queue_stats");
+  cfg.add_message_type<std::vector<queue_stats>>(
+    "std::vector<adbatch.queue_stats>");
+  cfg.add_message_type<platform_connection>("adbatch.platform_connection");
+  cfg.add_message_type<std::vector<platform_connection>>(
+    "std::vector<adbatch.platform_connection>");
+  cfg.add_message_type<execution_log_row>("adbatch.execution_log_row");
+  cfg.add_message_type<execution_summary>("adbatch.execution_summary");
+  cfg.add_message_type<std::vector<std::int64_t>>("std::vector<int64_t>");
+}
+
+} // namespace adbatch

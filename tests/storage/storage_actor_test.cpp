@@ -1,0 +1,405 @@
+// The storage actor on the test_coordinator with the in-memory backend:
+// grouping of enqueues, error propagation, queue timeouts, connection loss
+// and reconnect with backoff. Deterministic: no sleeps, the test clock moves.
+
+#include <catch2/catch.hpp>
+
+#include <deque>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <variant>
+
+#include "actors/error.hpp"
+#include "actors/storage.hpp"
+#include "persistence/memory_backend.hpp"
+#include "tests/support/caf_fixture.hpp"
+
+using namespace adbatch;
+using namespace std::chrono_literals;
+namespace ps = adbatch::persistence;
+
+namespace {
+
+const std::string org = "aaaaaaaa-0000-4000-8000-000000000001";
+const std::string conn = "aaaaaaaa-1111-4000-8000-000000000001";
+
+ps::enqueue_request make_req(int n, int priority = 5) {
+  return ps::enqueue_request{org,
+                             "meta",
+                             conn,
+                             "get_campaigns",
+                             R"({"n":)" + std::to_string(n) + "}",
+                             priority,
+                             3};
+}
+
+/// Holds jobs until the test runs them: lets a test keep a worker "busy".
+class manual_executor : public storage_executor {
+public:
+  explicit manual_executor(std::size_t n) : backends_(n) {
+  }
+
+  std::size_t size() const override {
+    return backends_.size();
+  }
+
+  void submit(std::size_t worker, job fn) override {
+    jobs_.emplace_back(worker, std::move(fn));
+  }
+
+  /// Runs every held job (and the ones they submit); returns how many.
+  std::size_t run_all() {
+    std::size_t n = 0;
+    while (!jobs_.empty()) {
+      auto [w, fn] = std::move(jobs_.front());
+      jobs_.pop_front();
+      fn(backends_[w]);
+      ++n;
+    }
+    return n;
+  }
+
+  std::size_t pending() const {
+    return jobs_.size();
+  }
+
+private:
+  std::vector<std::unique_ptr<ps::backend>> backends_;
+  std::deque<std::pair<std::size_t, job>> jobs_;
+};
+
+struct storage_fixture : test::caf_fixture {
+  std::shared_ptr<ps::memory_store> store = std::make_shared<ps::memory_store>();
+  int connect_calls = 0;
+  storage_config cfg;
+
+  storage_fixture() {
+    ps::memory_backend admin{store, {}};
+    ps::platform_connection c;
+    c.connection_id = conn;
+    c.org_id = org;
+    c.platform = ps::ad_platform::meta;
+    REQUIRE(admin.add_connection(c).ok());
+    cfg.queue_timeout = 2s;
+    cfg.tick_interval = 1s;
+  }
+
+  /// Actors to stop at the end: a pending timer (tick, reconnect) holds a
+  /// reference, and the system waits for every actor when it shuts down.
+  std::vector<storage_actor> spawned;
+
+  ~storage_fixture() {
+    for (auto& a : spawned)
+      self->send_exit(a, caf::exit_reason::user_shutdown);
+    sched.run();
+  }
+
+  backend_factory factory() {
+    return [this]() {
+      ++connect_calls;
+      return ps::memory_backend::connect(store);
+    };
+  }
+
+  storage_actor spawn(std::shared_ptr<storage_executor> exec) {
+    auto aut = sys.spawn(make_storage, cfg, factory(), std::move(exec));
+    spawned.push_back(aut);
+    sched.run();
+    return aut;
+  }
+
+  storage_state& state(const storage_actor& aut) {
+    return state_of<storage_state, storage_actor::base>(aut);
+  }
+
+  /// The next reply in self's mailbox: a T or an error. Fails if none.
+  template <class T>
+  std::variant<T, caf::error> reply() {
+    // Never block: with the test_coordinator a receive timeout would wait
+    // for the test clock.
+    REQUIRE_FALSE(self->mailbox().empty());
+    std::optional<std::variant<T, caf::error>> out;
+    self->receive([&](T& x) { out = std::move(x); },
+                  [&](caf::error& e) { out = std::move(e); });
+    REQUIRE(out.has_value());
+    return std::move(*out);
+  }
+
+  ps::enqueue_result ok_reply() {
+    auto r = reply<ps::enqueue_result>();
+    if (auto* e = std::get_if<caf::error>(&r))
+      FAIL("unexpected error: " << render(*e));
+    return std::get<ps::enqueue_result>(r);
+  }
+
+  caf::error error_reply() {
+    auto r = reply<ps::enqueue_result>();
+    REQUIRE(std::holds_alternative<caf::error>(r));
+    return std::get<caf::error>(r);
+  }
+
+  bool no_reply() {
+    return self->mailbox().empty();
+  }
+
+  bool ok_atom_reply() {
+    auto r = reply<caf::ok_atom>();
+    return std::holds_alternative<caf::ok_atom>(r);
+  }
+};
+
+} // namespace
+
+TEST_CASE_METHOD(storage_fixture, "enqueues sent together become one batch",
+                 "[storage]") {
+  auto aut = spawn(std::shared_ptr<storage_executor>(make_inline_executor(2)));
+  CHECK(connect_calls == 2);
+  constexpr int n = 50;
+  for (int i = 0; i < n; ++i)
+    self->send(aut, atom::enqueue::value, make_req(i % 40)); // 10 duplicates
+  sched.run();
+  REQUIRE(store->batch_sizes == std::vector<std::size_t>{n});
+  std::set<ps::request_id> ids;
+  int dups = 0;
+  for (int i = 0; i < n; ++i) {
+    auto r = ok_reply();
+    ids.insert(r.id);
+    dups += r.deduplicated ? 1 : 0;
+  }
+  CHECK(ids.size() == 40);
+  CHECK(dups == 10);
+  CHECK(state(aut).counters.batches == 1);
+  CHECK(state(aut).counters.largest_batch == n);
+}
+
+TEST_CASE_METHOD(storage_fixture,
+                 "enqueues arriving while the workers are busy wait and go "
+                 "together",
+                 "[storage]") {
+  auto exec = std::make_shared<manual_executor>(1);
+  auto aut = spawn(exec);
+  REQUIRE(exec->run_all() == 1); // connect
+  sched.run();
+  self->send(aut, atom::enqueue::value, make_req(0));
+  sched.run(); // dispatched, job held by the executor: worker busy
+  REQUIRE(exec->pending() == 1);
+  for (int i = 1; i <= 7; ++i)
+    self->send(aut, atom::enqueue::value, make_req(i));
+  sched.run();
+  CHECK(exec->pending() == 1); // the 7 wait for the worker
+  CHECK(no_reply());           // nobody is answered before the commit
+  exec->run_all();
+  sched.run(); // job_done -> replies, next batch dispatched
+  CHECK(ok_reply().id == 1);
+  REQUIRE(exec->run_all() == 1);
+  sched.run();
+  CHECK(store->batch_sizes == std::vector<std::size_t>{1, 7});
+  for (int i = 2; i <= 8; ++i)
+    CHECK(ok_reply().id == i);
+}
+
+TEST_CASE_METHOD(storage_fixture,
+                 "an invalid request fails alone; its batch still commits",
+                 "[storage]") {
+  auto aut = spawn(std::shared_ptr<storage_executor>(make_inline_executor(1)));
+  auto bad = make_req(1);
+  bad.platform = "myspace";
+  self->send(aut, atom::enqueue::value, make_req(0));
+  self->send(aut, atom::enqueue::value, bad);
+  self->send(aut, atom::enqueue::value, make_req(2));
+  sched.run();
+  CHECK(ok_reply().id == 1);
+  auto err = error_reply();
+  CHECK(err == ec::invalid_argument);
+  CHECK(render(err).find("myspace") != std::string::npos);
+  CHECK(ok_reply().id == 2);
+}
+
+TEST_CASE_METHOD(storage_fixture,
+                 "a call waiting longer than queue_timeout fails with timeout",
+                 "[storage]") {
+  auto exec = std::make_shared<manual_executor>(1);
+  auto aut = spawn(exec);
+  exec->run_all();
+  sched.run();
+  self->send(aut, atom::enqueue::value, make_req(0)); // occupies the worker
+  self->send(aut, atom::stats::value);                // waits behind it
+  sched.run();
+  sched.advance_time(1s);
+  sched.run();
+  CHECK(no_reply());
+  sched.advance_time(1s); // queue_timeout (2 s) reached
+  sched.run();
+  auto r = reply<std::vector<ps::queue_stats>>();
+  REQUIRE(std::holds_alternative<caf::error>(r));
+  CHECK(std::get<caf::error>(r) == ec::timeout);
+  exec->run_all(); // the running enqueue still finishes and is answered
+  sched.run();
+  CHECK(ok_reply().id == 1);
+  CHECK(state(aut).counters.timeouts == 1);
+}
+
+TEST_CASE_METHOD(storage_fixture,
+                 "connection loss: calls fail with storage_unavailable, "
+                 "workers reconnect with backoff, work resumes",
+                 "[storage]") {
+  auto aut = spawn(std::shared_ptr<storage_executor>(make_inline_executor(2)));
+  self->send(aut, atom::enqueue::value, make_req(0));
+  sched.run();
+  CHECK(ok_reply().id == 1);
+  // PostgreSQL goes away: the call in flight fails with a clear error.
+  store->set_available(false);
+  self->send(aut, atom::enqueue::value, make_req(1));
+  sched.run();
+  auto err = error_reply();
+  CHECK(err == ec::storage_unavailable);
+  auto& st = state(aut);
+  CHECK(st.unavailable()); // both workers down (the idle one too)
+  // While down, new calls fail fast without touching the backend.
+  auto batches = store->enqueue_batch_calls.load();
+  self->send(aut, atom::enqueue::value, make_req(2));
+  self->send(aut, atom::stats::value);
+  sched.run();
+  CHECK(error_reply() == ec::storage_unavailable);
+  auto s = reply<std::vector<ps::queue_stats>>();
+  REQUIRE(std::holds_alternative<caf::error>(s));
+  CHECK(std::get<caf::error>(s) == ec::storage_unavailable);
+  CHECK(store->enqueue_batch_calls.load() == batches);
+  // Reconnect attempts: 100 ms, then 200 ms, then 400 ms...
+  auto calls = connect_calls;
+  sched.advance_time(100ms);
+  sched.run();
+  CHECK(connect_calls == calls + 2); // both workers tried and failed
+  sched.advance_time(199ms);
+  sched.run();
+  CHECK(connect_calls == calls + 2);
+  sched.advance_time(1ms);
+  sched.run();
+  CHECK(connect_calls == calls + 4);
+  // PostgreSQL is back: the next attempt (after 400 ms) succeeds.
+  store->set_available(true);
+  sched.advance_time(400ms);
+  sched.run();
+  CHECK(connect_calls == calls + 6);
+  CHECK_FALSE(st.unavailable());
+  CHECK(st.counters.reconnects == 2);
+  self->send(aut, atom::enqueue::value, make_req(3));
+  sched.run();
+  CHECK(ok_reply().id == 2);
+  // Nothing acknowledged was lost; the failed ones were never stored.
+  ps::memory_backend check{store, {}};
+  auto stats = check.stats(ps::ad_platform::meta);
+  REQUIRE(stats.ok());
+  CHECK(stats->pending == 2);
+}
+
+TEST_CASE_METHOD(storage_fixture, "backoff is capped at reconnect_max",
+                 "[storage]") {
+  cfg.reconnect_max = 300ms;
+  auto aut = spawn(std::shared_ptr<storage_executor>(make_inline_executor(1)));
+  store->set_available(false);
+  self->send(aut, atom::stats::value);
+  sched.run();
+  (void) reply<std::vector<ps::queue_stats>>();
+  auto calls = connect_calls;
+  sched.advance_time(100ms); // 1st retry
+  sched.run();
+  sched.advance_time(200ms); // 2nd
+  sched.run();
+  sched.advance_time(300ms); // 3rd (capped)
+  sched.run();
+  sched.advance_time(300ms); // 4th (still capped)
+  sched.run();
+  CHECK(connect_calls == calls + 4);
+}
+
+TEST_CASE_METHOD(storage_fixture,
+                 "ping answers once the first connection succeeded",
+                 "[storage]") {
+  store->set_available(false);
+  auto aut = spawn(std::shared_ptr<storage_executor>(make_inline_executor(2)));
+  self->send(aut, atom::ping::value);
+  sched.run();
+  CHECK(no_reply());
+  store->set_available(true);
+  sched.advance_time(100ms);
+  sched.run();
+  CHECK(ok_atom_reply());
+  CHECK(connect_calls == 3); // worker 0 twice, then worker 1
+}
+
+TEST_CASE_METHOD(storage_fixture,
+                 "a fatal start error (e.g. schema too new) stops the actor",
+                 "[storage]") {
+  auto fatal = []() -> ps::result<std::unique_ptr<ps::backend>> {
+    return ps::make_error(ps::error_code::schema_too_new, "schema v9 > v3");
+  };
+  auto aut = sys.spawn(make_storage, cfg, backend_factory{fatal},
+                       std::shared_ptr<storage_executor>(
+                         make_inline_executor(1)));
+  spawned.push_back(aut);
+  self->monitor(aut);
+  self->send(aut, atom::ping::value);
+  sched.run();
+  auto ping = reply<caf::ok_atom>();
+  REQUIRE(std::holds_alternative<caf::error>(ping));
+  CHECK(std::get<caf::error>(ping) == ec::schema_too_new);
+  REQUIRE_FALSE(self->mailbox().empty());
+  bool down = false;
+  self->receive([&](caf::down_msg& m) {
+    down = true;
+    CHECK(m.reason == ec::schema_too_new);
+  });
+  CHECK(down);
+}
+
+TEST_CASE_METHOD(storage_fixture,
+                 "claim, complete and stats through the actor", "[storage]") {
+  auto aut = spawn(std::shared_ptr<storage_executor>(make_inline_executor(2)));
+  for (int i = 0; i < 3; ++i)
+    self->send(aut, atom::enqueue::value, make_req(i, 9 - i));
+  sched.run();
+  for (int i = 0; i < 3; ++i)
+    (void) ok_reply();
+  self->send(aut, atom::claim::value, ps::ad_platform::meta, std::int32_t{2},
+             caf::timespan{30s}, std::string{"w1"});
+  sched.run();
+  auto claimed = reply<ps::claim_result>();
+  REQUIRE(std::holds_alternative<ps::claim_result>(claimed));
+  auto& cr = std::get<ps::claim_result>(claimed);
+  REQUIRE(cr.requests.size() == 2);
+  CHECK(cr.requests[0].id == 3); // most urgent (priority 7) first
+  self->send(aut, atom::complete::value, cr.requests[0].id, std::string{"w1"},
+             std::string{R"({"ok":true})"});
+  self->send(aut, atom::complete::value, cr.requests[1].id,
+             std::string{"someone-else"}, std::string{"null"});
+  sched.run();
+  CHECK(ok_atom_reply());
+  auto lost = reply<caf::ok_atom>();
+  REQUIRE(std::holds_alternative<caf::error>(lost));
+  CHECK(std::get<caf::error>(lost) == ec::conflict);
+  self->send(aut, atom::stats::value, ps::ad_platform::meta);
+  sched.run();
+  auto st = reply<ps::queue_stats>();
+  REQUIRE(std::holds_alternative<ps::queue_stats>(st));
+  CHECK(std::get<ps::queue_stats>(st).pending == 1);
+  CHECK(std::get<ps::queue_stats>(st).processing == 1);
+}
+
+TEST_CASE_METHOD(storage_fixture,
+                 "shutdown answers queued calls with shutting_down",
+                 "[storage]") {
+  auto exec = std::make_shared<manual_executor>(1);
+  auto aut = spawn(exec);
+  exec->run_all();
+  sched.run();
+  self->send(aut, atom::enqueue::value, make_req(0));
+  self->send(aut, atom::enqueue::value, make_req(1));
+  sched.run(); // first running, second queued
+  self->send_exit(aut, caf::exit_reason::user_shutdown);
+  sched.run();
+  CHECK(error_reply() == ec::shutting_down);
+  CHECK(error_reply() == ec::shutting_down);
+}
