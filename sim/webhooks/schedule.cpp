@@ -36,6 +36,17 @@ std::vector<seconds> redelivery_offsets(source s) {
   return {};
 }
 
+std::optional<revalidation_policy> revalidation(source s) {
+  switch (s) {
+    case source::linkedin: return revalidation_policy{2h, 2h, 3};
+    case source::twitter: return revalidation_policy{24h, 30min, 56};  // 28 h of failures
+    case source::meta:
+    case source::whatsapp:
+    case source::tiktok: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 delivery_plan::delivery_plan(plan_spec spec, time_point start)
   : spec_(spec),
     offsets_(redelivery_offsets(spec.platform)),

@@ -24,6 +24,18 @@ namespace adbatch::sim::webhooks {
 /// again (published, unscaled). After the last one the event is dropped.
 std::vector<std::chrono::seconds> redelivery_offsets(source s);
 
+/// How a platform re-checks endpoint ownership while it delivers
+/// (platform-contracts.md §5, §6): LinkedIn re-validates every 2 h and blocks
+/// the endpoint after 3 consecutive failures; X re-sends the CRC about every
+/// 24 h, every 30 min while it fails, and marks the webhook invalid after
+/// ~28 h of failures. Meta, WhatsApp and TikTok do not re-check.
+struct revalidation_policy {
+  std::chrono::seconds interval{0};        ///< after a success (0 = never)
+  std::chrono::seconds retry_interval{0};  ///< after a failure
+  int failures_to_block = 0;               ///< consecutive failures that stop deliveries
+};
+std::optional<revalidation_policy> revalidation(source s);
+
 /// What to deliver.
 struct plan_spec {
   source platform = source::meta;

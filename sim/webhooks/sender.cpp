@@ -88,20 +88,27 @@ void webhook_sender::run(job& j) {
   spec.bad_signatures = req.bad_signatures;
   spec.time_scale = req.time_scale;
 
+  // One ownership check (handshake); nullopt when the platform has none.
+  std::uint64_t nonce = j.rep.id * 7777 + req.seed;
+  auto check_ownership = [&]() -> std::optional<bool> {
+    auto h = make_handshake(req.platform, req.secret, req.verify_token, nonce++);
+    if (!h) return std::nullopt;
+    auto res = client.get(with_query(req.target_url, h->query), {}, req.timeout);
+    bool ok = res.ok() && handshake_accepted(req.platform, *h, res->status, res->body);
+    if (!res.ok()) update([&](job_report& r) { r.last_error = res.error().message; });
+    if (!ok)
+      adbatch::log().warn("webhook sender {} fails the {} handshake at {}", j.rep.id,
+                          name_of(req.platform), req.target_url);
+    return ok;
+  };
+
   // 1. Ownership handshake: no deliveries to an endpoint that fails it.
   bool handshake_ok = true;
   if (req.skip_handshake) {
     update([](job_report& r) { r.handshake = "skipped"; });
-  } else if (auto h = make_handshake(req.platform, req.secret, req.verify_token, j.rep.id * 7777 + req.seed)) {
-    auto res = client.get(with_query(req.target_url, h->query), {}, req.timeout);
-    handshake_ok = res.ok() && handshake_accepted(req.platform, *h, res->status, res->body);
-    update([&](job_report& r) {
-      r.handshake = handshake_ok ? "ok" : "failed";
-      if (!res.ok()) r.last_error = res.error().message;
-    });
-    if (!handshake_ok)
-      adbatch::log().warn("webhook sender {} fails the {} handshake at {}", j.rep.id,
-                           name_of(req.platform), req.target_url);
+  } else if (auto ok = check_ownership()) {
+    handshake_ok = *ok;
+    update([&](job_report& r) { r.handshake = handshake_ok ? "ok" : "failed"; });
   } else {
     update([](job_report& r) { r.handshake = "none"; });
   }
@@ -109,9 +116,36 @@ void webhook_sender::run(job& j) {
   delivery_plan plan{spec, clock::now()};
   if (!handshake_ok) plan.abandon();
 
+  // Periodic re-validation (LinkedIn, X), time-scaled like re-deliveries.
+  auto policy = req.skip_handshake ? std::nullopt : revalidation(req.platform);
+  auto scaled = [&](std::chrono::seconds s) {
+    return std::chrono::duration_cast<clock::duration>(
+      std::chrono::duration<double>(static_cast<double>(s.count()) / std::max(req.time_scale, 1e-9)));
+  };
+  std::optional<time_point> next_check;
+  if (policy && handshake_ok) next_check = clock::now() + scaled(policy->interval);
+  int consecutive_failures = 0;
+
   // 2. Deliveries until the plan is done or the job is stopped.
   while (!j.stop.load()) {
     auto now = clock::now();
+    if (next_check && now >= *next_check) {
+      bool ok = check_ownership().value_or(true);
+      consecutive_failures = ok ? 0 : consecutive_failures + 1;
+      bool block = consecutive_failures >= policy->failures_to_block;
+      update([&](job_report& r) {
+        ++r.revalidations;
+        if (!ok) ++r.revalidation_failures;
+        r.blocked = block;
+      });
+      if (block) {
+        adbatch::log().warn("webhook sender {} blocks {} after {} failed re-validations",
+                            j.rep.id, req.target_url, consecutive_failures);
+        plan.abandon();
+        break;
+      }
+      next_check = clock::now() + scaled(ok ? policy->interval : policy->retry_interval);
+    }
     for (auto& a : plan.take_due(now)) {
       bool bad = a.kind == attempt_kind::bad_signature;
       auto event = make_event(req.platform, req.seed, a.event);
@@ -132,6 +166,7 @@ void webhook_sender::run(job& j) {
     }
     auto next = plan.next_due();
     if (!next) break;
+    if (next_check) next = std::min(*next, *next_check);
     // Sleep until the next attempt, in short steps so stop() is noticed.
     std::this_thread::sleep_until(std::min(*next, clock::now() + std::chrono::milliseconds{50}));
   }

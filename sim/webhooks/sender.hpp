@@ -45,6 +45,9 @@ struct job_report {
   source platform = source::meta;
   std::string target_url;
   std::string handshake = "pending";  ///< pending, ok, failed, none (TikTok), skipped
+  std::size_t revalidations = 0;      ///< periodic re-checks made (LinkedIn, X)
+  std::size_t revalidation_failures = 0;
+  bool blocked = false;  ///< re-checks failed too often: deliveries stopped
   delivery_counts counts;
   std::map<int, std::size_t> statuses;  ///< HTTP status -> POSTs (0 = no answer)
   std::vector<std::string> event_ids;   ///< external ids of the normal events, in order

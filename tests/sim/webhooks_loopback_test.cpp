@@ -81,6 +81,7 @@ public:
   }
 
   bool always_fail = false;
+  int good_handshakes = -1;  ///< answer only this many handshakes correctly (-1: all)
   std::string wrong_token;  ///< answer handshakes as if configured with this
 
 private:
@@ -89,6 +90,10 @@ private:
     net::response r;
     if (req.method == "GET") {
       ++handshakes_;
+      if (good_handshakes >= 0 && handshakes_ > good_handshakes) {
+        r.status = 500;
+        return r;
+      }
       std::map<std::string, std::string> q;
       if (auto params = boost::urls::parse_query(req.query()))
         for (auto p : *params) q[p.key.decode()] = p.value.decode();
@@ -318,4 +323,42 @@ TEST_CASE("webhook control API over the simulator's control port",
   auto bad = client.post(sim.control_url() + "/__sim/webhooks/send", R"({"platform":"myspace"})");
   REQUIRE(bad.ok());
   CHECK(bad->status == 400);
+}
+
+TEST_CASE("LinkedIn re-validates the endpoint and blocks it after 3 failures",
+          "[webhooks][net]") {
+  receiver rx{source::linkedin, "client-secret", "", 0};
+  rx.good_handshakes = 1;  // registration passes, every re-check fails
+  webhook_sender sender;
+  auto req = job_for(source::linkedin, rx);
+  req.secret = "client-secret";
+  req.count = 200;
+  req.rate_per_s = 100;      // two seconds of deliveries...
+  req.time_scale = 360000;   // ...but re-checks every 2 h / 360000 = 20 ms
+  auto id = sender.start(req);
+  REQUIRE(sender.wait(id, 20s));
+  auto rep = *sender.report(id);
+  CHECK(rep.handshake == "ok");
+  CHECK(rep.blocked);
+  CHECK(rep.revalidations == 3);
+  CHECK(rep.revalidation_failures == 3);
+  CHECK(rep.counts.sent < 200);
+  CHECK(rep.counts.failed == 200 - rep.counts.acknowledged);
+  CHECK(rx.handshakes() == 4);
+}
+
+TEST_CASE("X re-sends the CRC while it delivers", "[webhooks][net]") {
+  receiver rx{source::twitter, "app-secret-123", "", 0};
+  webhook_sender sender;
+  auto req = job_for(source::twitter, rx);
+  req.count = 30;
+  req.rate_per_s = 100;        // 0.3 s of deliveries
+  req.time_scale = 1728000;    // CRC every 24 h / 1728000 = 50 ms
+  auto id = sender.start(req);
+  REQUIRE(sender.wait(id, 20s));
+  auto rep = *sender.report(id);
+  CHECK_FALSE(rep.blocked);
+  CHECK(rep.revalidations >= 2);
+  CHECK(rep.revalidation_failures == 0);
+  CHECK(rep.counts.acknowledged == 30);
 }
