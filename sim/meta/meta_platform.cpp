@@ -1,6 +1,7 @@
 #include "sim/meta/meta_platform.hpp"
 
 #include "sim/core/rate_window.hpp"
+#include "sim/meta/batch_refs.hpp"
 #include "sim/meta/meta_graph.hpp"
 #include "sim/meta/sim_util.hpp"
 
@@ -95,56 +96,6 @@ void append_json_params(const std::string& body, param_list& out) {
     if (val.is_string()) out.emplace_back(std::string(k), std::string(val.as_string()));
     else out.emplace_back(std::string(k), json::serialize(val));
   }
-}
-
-/// Evaluates the JSONPath subset Batch API references use:
-/// $.id, $.data.*.id, $.data.0.id, $.data[0].id, $.data[*].id.
-void eval_jsonpath(const json::value& v, const std::vector<std::string>& toks,
-                   std::size_t i, std::vector<std::string>& out) {
-  if (i == toks.size()) {
-    if (v.is_string()) out.emplace_back(v.as_string());
-    else if (v.is_array())
-      for (const auto& e : v.as_array()) eval_jsonpath(e, toks, i, out);
-    else if (!v.is_null() && !v.is_object()) out.push_back(json::serialize(v));
-    return;
-  }
-  const auto& t = toks[i];
-  if (t == "*") {
-    if (v.is_array())
-      for (const auto& e : v.as_array()) eval_jsonpath(e, toks, i + 1, out);
-    else if (v.is_object())
-      for (const auto& [k, e] : v.as_object()) eval_jsonpath(e, toks, i + 1, out);
-    return;
-  }
-  if (v.is_array()) {
-    std::size_t idx = 0;
-    try {
-      idx = static_cast<std::size_t>(std::stoul(t));
-    } catch (...) {
-      return;
-    }
-    if (idx < v.as_array().size()) eval_jsonpath(v.as_array()[idx], toks, i + 1, out);
-    return;
-  }
-  if (v.is_object())
-    if (auto p = v.as_object().if_contains(t)) eval_jsonpath(*p, toks, i + 1, out);
-}
-
-std::vector<std::string> jsonpath_tokens(std::string path) {
-  std::vector<std::string> toks;
-  if (path.empty() || path[0] != '$') return toks;
-  std::string cur;
-  for (std::size_t i = 1; i < path.size(); ++i) {
-    char c = path[i];
-    if (c == '.' || c == '[' || c == ']') {
-      if (!cur.empty()) toks.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  if (!cur.empty()) toks.push_back(cur);
-  return toks;
 }
 
 class meta_platform final : public platform {
@@ -474,13 +425,8 @@ private:
           else if (p->is_string()) op.omit_response_on_success = p->as_string() != "false";
         }
       }
-      for (const auto* s : {&op.relative_url, &op.body}) {
-        for (auto pos = s->find("{result="); pos != std::string::npos;
-             pos = s->find("{result=", pos + 1)) {
-          auto colon = s->find(':', pos);
-          if (colon != std::string::npos) referenced.insert(s->substr(pos + 8, colon - pos - 8));
-        }
-      }
+      for (const auto* text : {&op.relative_url, &op.body})
+        for (auto& n : meta::referenced_names(*text)) referenced.insert(n);
       ops.push_back(std::move(op));
     }
 
@@ -530,44 +476,18 @@ private:
         }
       }
       std::string err;
-      auto subst = [&](std::string s) {
-        std::string outs;
-        std::size_t pos = 0;
-        while (true) {
-          auto b = s.find("{result=", pos);
-          if (b == std::string::npos) break;
-          auto e = s.find('}', b);
-          auto colon = s.find(':', b);
-          if (e == std::string::npos || colon == std::string::npos || colon > e) {
-            err = "malformed {result=} reference";
-            return s;
-          }
-          auto name = s.substr(b + 8, colon - b - 8);
-          auto path = s.substr(colon + 1, e - colon - 1);
-          auto it = results.find(name);
-          if (it == results.end() || !it->second.first) {
-            err = "the referenced operation (" + name + ") did not succeed";
-            return s;
-          }
-          std::vector<std::string> vals;
-          eval_jsonpath(it->second.second, jsonpath_tokens(path), 0, vals);
-          if (vals.empty()) {
-            err = "the JSONPath " + path + " matched nothing in " + name;
-            return s;
-          }
-          std::string joined;
-          for (const auto& v : vals) joined += (joined.empty() ? "" : ",") + v;
-          outs += s.substr(pos, b - pos) + joined;
-          pos = e + 1;
-        }
-        return outs + s.substr(pos);
+      meta::result_lookup lookup = [&](const std::string& n) -> const json::value* {
+        auto it = results.find(n);
+        return it == results.end() || !it->second.first ? nullptr : &it->second.second;
       };
-      auto url = subst(op.relative_url);
-      auto body = subst(op.body);
-      if (!err.empty()) {
+      auto url_sub = meta::substitute_results(op.relative_url, lookup, err);
+      auto body_sub = url_sub ? meta::substitute_results(op.body, lookup, err) : std::nullopt;
+      if (!url_sub || !body_sub) {
         op_error(400, error_json(100, "(#100) " + err));
         continue;
       }
+      auto url = std::move(*url_sub);
+      auto body = std::move(*body_sub);
       while (!url.empty() && url.front() == '/') url.erase(url.begin());
       auto q = url.find('?');
       meta::graph_call call;

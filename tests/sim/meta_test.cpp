@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include "sim/meta/batch_refs.hpp"
 #include "sim/meta/field_spec.hpp"
 #include "sim/meta/meta_model.hpp"
 #include "sim/meta/meta_platform.hpp"
@@ -77,6 +78,24 @@ TEST_CASE("meta fields parser handles expansion and modifiers", "[unit][meta]") 
   CHECK_FALSE(meta::parse_fields("campaigns{name", err));
   CHECK_FALSE(meta::parse_fields("a}", err));
   CHECK(meta::render_fields(*meta::parse_fields("a,b.limit(2){c}", err)) == "a,b.limit(2){c}");
+}
+
+TEST_CASE("meta batch references: JSONPath subset and substitution", "[unit][meta]") {
+  auto v = json::parse(R"({"id":"9","data":[{"id":"1"},{"id":"2","n":3}]})");
+  CHECK(meta::eval_jsonpath(v, "$.id") == std::vector<std::string>{"9"});
+  CHECK(meta::eval_jsonpath(v, "$.data.*.id") == std::vector<std::string>{"1", "2"});
+  CHECK(meta::eval_jsonpath(v, "$.data[*].id") == std::vector<std::string>{"1", "2"});
+  CHECK(meta::eval_jsonpath(v, "$.data.1.n") == std::vector<std::string>{"3"});
+  CHECK(meta::eval_jsonpath(v, "$.data[0].id") == std::vector<std::string>{"1"});
+  CHECK(meta::eval_jsonpath(v, "$.nope").empty());
+  CHECK(meta::referenced_names("?ids={result=a:$.id},{result=b:$.data.*.id}") == std::set<std::string>{"a", "b"});
+  std::string err;
+  meta::result_lookup lookup = [&](const std::string& n) -> const json::value* { return n == "a" ? &v : nullptr; };
+  CHECK(meta::substitute_results("x?ids={result=a:$.data.*.id}&f=1", lookup, err) == "x?ids=1,2&f=1");
+  CHECK_FALSE(meta::substitute_results("{result=b:$.id}", lookup, err));
+  CHECK(err.find("(b)") != std::string::npos);
+  CHECK_FALSE(meta::substitute_results("{result=a:$.nope}", lookup, err));
+  CHECK_FALSE(meta::substitute_results("{result=a", lookup, err));
 }
 
 TEST_CASE("meta helpers: params, cursors, dates", "[unit][meta]") {
