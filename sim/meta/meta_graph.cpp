@@ -538,6 +538,31 @@ json::object graph::render_insights(const object_ref& r,
   begin = std::min(begin, n);
   auto end = std::min(n, begin + limit);
 
+  auto identity_of = [&](const object_ref& o) {
+    json::object all;
+    auto acct = model_.attributes({kind::ad_account, o.a});
+    all["account_id"] = acct["account_id"];
+    all["account_name"] = acct["name"];
+    all["account_currency"] = acct["currency"];
+    if (o.k != kind::ad_account) {
+      auto camp = model_.attributes({kind::campaign, o.a, o.c, 0, 0});
+      all["campaign_id"] = camp["id"];
+      all["campaign_name"] = camp["name"];
+      all["objective"] = camp["objective"];
+    }
+    if (o.k == kind::adset || o.k == kind::ad) {
+      auto as = model_.attributes({kind::adset, o.a, o.c, o.s, 0});
+      all["adset_id"] = as["id"];
+      all["adset_name"] = as["name"];
+    }
+    if (o.k == kind::ad) {
+      auto attrs = model_.attributes(o);
+      all["ad_id"] = attrs["id"];
+      all["ad_name"] = attrs["name"];
+    }
+    return all;
+  };
+  std::map<std::string, json::object> identity;
   json::array data;
   for (auto i = begin; i < end; ++i) {
     const auto& k = keys[static_cast<std::size_t>(i)];
@@ -558,27 +583,11 @@ json::object graph::render_insights(const object_ref& r,
       m.clicks = m.clicks * w / total_w;
       m.spend_cents = m.spend_cents * w / total_w;
     }
-    auto attrs = model_.attributes(k.obj);
-    auto acct = model_.attributes({kind::ad_account, k.obj.a});
-    json::object all;
-    all["account_id"] = acct["account_id"];
-    all["account_name"] = acct["name"];
-    all["account_currency"] = acct["currency"];
-    if (k.obj.k != kind::ad_account) {
-      auto camp = model_.attributes({kind::campaign, k.obj.a, k.obj.c, 0, 0});
-      all["campaign_id"] = camp["id"];
-      all["campaign_name"] = camp["name"];
-      all["objective"] = camp["objective"];
-    }
-    if (k.obj.k == kind::adset || k.obj.k == kind::ad) {
-      auto as = model_.attributes({kind::adset, k.obj.a, k.obj.c, k.obj.s, 0});
-      all["adset_id"] = as["id"];
-      all["adset_name"] = as["name"];
-    }
-    if (k.obj.k == kind::ad) {
-      all["ad_id"] = attrs["id"];
-      all["ad_name"] = attrs["name"];
-    }
+    // Identity fields per object, computed once per request.
+    auto cached = identity.find(model_.id_of(k.obj));
+    if (cached == identity.end())
+      cached = identity.emplace(model_.id_of(k.obj), identity_of(k.obj)).first;
+    json::object all = cached->second;
     // Insights numbers are strings in the Graph API.
     all["impressions"] = std::to_string(m.impressions);
     all["reach"] = std::to_string(m.reach);
