@@ -37,7 +37,9 @@ std::string trim(std::string_view s) {
 
 // YYYYMM -> months since year 0, or nullopt if malformed.
 std::optional<int> month_index(std::string_view v) {
-  if (v.size() != 6 || !std::all_of(v.begin(), v.end(), ::isdigit)) return std::nullopt;
+  if (v.size() != 6
+      || !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::nullopt;
   int y = std::stoi(std::string{v.substr(0, 4)});
   int m = std::stoi(std::string{v.substr(4, 2)});
   if (m < 1 || m > 12) return std::nullopt;

@@ -1,5 +1,6 @@
 #include "sim/webhooks/sender.hpp"
 
+#include <algorithm>
 #include <atomic>
 
 #include <boost/url/parse.hpp>
@@ -58,7 +59,7 @@ std::uint64_t webhook_sender::start(send_request req) {
   j->rep.id = next_id_++;
   j->rep.platform = j->req.platform;
   j->rep.target_url = j->req.target_url;
-  for (std::size_t i = 0; i < j->req.count; ++i)
+  for (std::size_t i = 0; i < std::min(j->req.count, max_reported_ids); ++i)
     j->rep.event_ids.push_back(make_event(j->req.platform, j->req.seed, i).external_id);
   auto* raw = j.get();
   jobs_.push_back(std::move(j));

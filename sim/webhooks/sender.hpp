@@ -39,6 +39,9 @@ struct send_request {
   std::chrono::milliseconds timeout{5000};
 };
 
+/// Reports list at most this many event ids.
+inline constexpr std::size_t max_reported_ids = 10000;
+
 /// What happened to a job so far (secrets are never part of it).
 struct job_report {
   std::uint64_t id = 0;
@@ -50,7 +53,9 @@ struct job_report {
   bool blocked = false;  ///< re-checks failed too often: deliveries stopped
   delivery_counts counts;
   std::map<int, std::size_t> statuses;  ///< HTTP status -> POSTs (0 = no answer)
-  std::vector<std::string> event_ids;   ///< external ids of the normal events, in order
+  /// External ids of the normal events, in order (the first
+  /// max_reported_ids of them).
+  std::vector<std::string> event_ids;
   bool done = false;
   std::string last_error;               ///< last transport error, if any
 };
