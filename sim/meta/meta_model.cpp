@@ -304,6 +304,24 @@ int model::active_ads(int account) const {
   return n;
 }
 
+object_ref model::lead_at(std::uint64_t index) const {
+  std::uint64_t total = 0;
+  for (int p = 1; p <= opts_.pages; ++p)
+    for (int f = 1; f <= forms_in(p); ++f) total += static_cast<std::uint64_t>(leads_in(p, f));
+  if (total == 0) return {};
+  index %= total;
+  for (int p = 1; p <= opts_.pages; ++p)
+    for (int f = 1; f <= forms_in(p); ++f) {
+      auto n = static_cast<std::uint64_t>(leads_in(p, f));
+      if (index < n) {
+        int i = static_cast<int>(index) + 1;
+        return {kind::lead, p, f, i / 100, i % 100};
+      }
+      index -= n;
+    }
+  return {};
+}
+
 std::string model::iso_time(std::int64_t days_ago, std::uint64_t salt) const {
   auto day = opts_.today - days_ago;
   char buf[40];

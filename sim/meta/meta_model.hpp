@@ -77,6 +77,12 @@ public:
   /// Active ads in an account (drives the BUC ads_management budget).
   int active_ads(int account) const;
 
+  /// The index-th lead of the whole world (pages, then forms, then leads,
+  /// wrapping around): lets a webhook sender name leads this simulator
+  /// really serves. Its page and form are {kind::page, r.a} and
+  /// {kind::lead_form, r.a, r.c}.
+  object_ref lead_at(std::uint64_t index) const;
+
   int campaigns_in(int account) const;
   int adsets_in(int account, int campaign) const;
   int ads_in(int account, int campaign, int adset) const;

@@ -133,6 +133,21 @@ TEST_CASE("meta node reads are deterministic per seed", "[unit][meta]") {
   CHECK(buc.at("10000000000003").as_array()[0].at("type").as_string() == "ads_management");
 }
 
+TEST_CASE("meta model names leads the simulator serves", "[unit][meta]") {
+  meta::model world{42, {}};
+  auto m = make_meta(opts(42));
+  for (std::uint64_t i : {0ULL, 1ULL, 57ULL, 1000ULL, 123456ULL}) {
+    auto lead = world.lead_at(i);
+    REQUIRE(lead.k == meta::kind::lead);
+    auto id = world.id_of(lead);
+    CHECK(world.resolve(id) == lead);
+    auto r = m->handle(get("/v21.0/" + id + "?fields=form_id&access_token=t"), t0);
+    REQUIRE(r.status == 200);
+    CHECK(parse(r).at("form_id").as_string() == world.id_of({meta::kind::lead_form, lead.a, lead.c}));
+  }
+  CHECK(world.lead_at(0) != world.lead_at(1));
+}
+
 TEST_CASE("meta unknown objects and fields get Graph errors", "[unit][meta]") {
   auto m = make_meta(opts());
   auto r = m->handle(get("/v21.0/act_99999999999999?access_token=t"), t0);
