@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <cstdio>
 #include <ctime>
 
 #include <boost/json/parse.hpp>
@@ -113,4 +115,35 @@ TEST_CASE("linkedin over loopback: 429 once the member's day is spent",
   auto counters = sim.server().counters("linkedin");
   CHECK(counters.total.throttles == 1);
   CHECK(counters.total.quota_units == 2);
+}
+
+// Hidden (run with `test_sim_linkedin "[linkedin-bench]"`): prints how many
+// BATCH_GETs of 100 keys and adAnalytics calls one client gets through over
+// loopback. Measures, asserts nothing about speed.
+TEST_CASE("linkedin loopback throughput", "[.][linkedin-bench]") {
+  sim::test_harness sim{"linkedin"};
+  net::http_client c{sim.client_options()};
+  auto base = sim.base_url("linkedin") + "/rest";
+  std::string ids;
+  for (int i = 0; i < 100; ++i) ids += (i ? "," : "") + acct_urn(i % 25);
+  auto h = headers();
+  auto run = [&](const std::string& url, int n) {
+    auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < n; ++i) {
+      auto r = c.get(url, h);
+      REQUIRE(r.ok());
+      REQUIRE(r->status == 200);
+    }
+    std::chrono::duration<double> dt = std::chrono::steady_clock::now() - t0;
+    return n / dt.count();
+  };
+  auto batch_rate = run(base + "/adAccounts?ids=List(" + ids + ")", 2000);
+  std::string accounts;
+  for (int i = 0; i < 20; ++i) accounts += (i ? "," : "") + acct_urn(i);
+  auto analytics_rate = run(base + "/adAnalytics?q=analytics&pivot=CAMPAIGN&timeGranularity=DAILY"
+                                   "&dateRange=(start:(year:2024,month:1,day:1),end:(year:2024,month:1,day:31))"
+                                   "&accounts=List(" + accounts + ")&fields=impressions,clicks,costInUsd",
+                            200);
+  std::printf("linkedin loopback: %.0f BATCH_GET(100 keys)/s, %.0f adAnalytics(20 accounts x 31 days = 3720 rows)/s\n",
+              batch_rate, analytics_rate);
 }
