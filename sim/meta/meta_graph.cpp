@@ -99,6 +99,71 @@ const std::vector<std::string>& breakdown_values(const std::string& name) {
   return it == values.end() ? none : it->second;
 }
 
+/// Seconds since the epoch of a Graph time ("2026-01-15T10:00:00+0000").
+std::optional<std::int64_t> unix_of(std::string_view t) {
+  if (t.size() < 19) return std::nullopt;
+  auto day = detail::parse_date(t.substr(0, 10));
+  if (!day) return std::nullopt;
+  auto num = [&](std::size_t pos) { return to_int(std::string(t.substr(pos, 2)), 0); };
+  return *day * 86400 + num(11) * 3600 + num(14) * 60 + num(17);
+}
+
+/// One Graph `filtering` condition against an object's attributes.
+/// `time_created` / `time_updated` compare created_time / updated_time
+/// as unix seconds, as the leads edge does.
+bool filter_matches(const json::object& attrs, const std::string& field,
+                    const std::string& op, const json::value& value) {
+  const json::value* have = attrs.if_contains(field);
+  json::value time_value;
+  if (field == "time_created" || field == "time_updated") {
+    auto src = attrs.if_contains(field == "time_created" ? "created_time" : "updated_time");
+    if (src && src->is_string())
+      if (auto u = unix_of(src->as_string().c_str())) {
+        time_value = *u;
+        have = &time_value;
+      }
+  }
+  if (!have)
+    fail(400, 100, "(#100) Filtering field '" + field + "' is invalid.");
+  auto text = [](const json::value& v) {
+    return v.is_string() ? std::string(v.as_string()) : json::serialize(v);
+  };
+  auto number = [&](const json::value& v) -> std::optional<double> {
+    if (v.is_int64()) return static_cast<double>(v.as_int64());
+    if (v.is_uint64()) return static_cast<double>(v.as_uint64());
+    if (v.is_double()) return v.as_double();
+    if (v.is_string()) {
+      double d = 0;
+      auto s = std::string(v.as_string());
+      auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
+      if (ec == std::errc{} && p == s.data() + s.size()) return d;
+    }
+    return std::nullopt;
+  };
+  auto in_list = [&]() {
+    if (!value.is_array()) return text(*have) == text(value);
+    for (const auto& e : value.as_array())
+      if (text(*have) == text(e)) return true;
+    return false;
+  };
+  if (op == "EQUAL") return text(*have) == text(value);
+  if (op == "NOT_EQUAL") return text(*have) != text(value);
+  if (op == "IN") return in_list();
+  if (op == "NOT_IN") return !in_list();
+  if (op == "CONTAIN") return text(*have).find(text(value)) != std::string::npos;
+  if (op == "NOT_CONTAIN") return text(*have).find(text(value)) == std::string::npos;
+  if (op == "GREATER_THAN" || op == "LESS_THAN" || op == "GREATER_THAN_OR_EQUAL"
+      || op == "LESS_THAN_OR_EQUAL") {
+    auto a = number(*have), b = number(value);
+    if (!a || !b) return false;
+    if (op == "GREATER_THAN") return *a > *b;
+    if (op == "LESS_THAN") return *a < *b;
+    if (op == "GREATER_THAN_OR_EQUAL") return *a >= *b;
+    return *a <= *b;
+  }
+  fail(400, 100, "(#100) Filtering operator '" + op + "' is not supported.");
+}
+
 } // namespace
 
 json::value graph_error_body(int code, const std::string& message,
@@ -326,6 +391,30 @@ json::object graph::render_edge(const object_ref& r, const std::string& edge,
       auto attrs = model_.attributes(child);
       auto st = attrs.if_contains("effective_status");
       if (!st || wanted.count(std::string(st->as_string()))) kept.push_back(child);
+    }
+    all = std::move(kept);
+  }
+  // filtering=[{"field","operator","value"}] on edges (all must match).
+  if (auto fl = find_param(params, "filtering"); fl && !fl->empty()) {
+    boost::system::error_code ec;
+    auto v = json::parse(*fl, ec);
+    if (ec || !v.is_array())
+      fail(400, 100, "(#100) param filtering must be an array.");
+    std::vector<object_ref> kept;
+    for (const auto& child : all) {
+      auto attrs = model_.attributes(child);
+      bool ok = true;
+      for (const auto& f : v.as_array()) {
+        const auto* fo = f.if_object();
+        if (!fo || !fo->contains("field") || !fo->contains("operator")
+            || !fo->at("field").is_string() || !fo->at("operator").is_string())
+          fail(400, 100, "(#100) filtering entries need field, operator and value");
+        if (!filter_matches(attrs, std::string(fo->at("field").as_string()),
+                            std::string(fo->at("operator").as_string()),
+                            fo->contains("value") ? fo->at("value") : json::value{}))
+          ok = false;
+      }
+      if (ok) kept.push_back(child);
     }
     all = std::move(kept);
   }

@@ -197,6 +197,31 @@ TEST_CASE("meta edges filter by effective_status", "[unit][meta]") {
   for (const auto& a : active) CHECK(a.at("effective_status").as_string() == "ACTIVE");
 }
 
+TEST_CASE("meta edges honour filtering", "[unit][meta]") {
+  auto m = make_meta(opts());
+  auto filt = [&](const std::string& f) {
+    return m->handle(get("/v21.0/act_10000000000001/campaigns?fields=status,name&limit=500&filtering="
+                         + detail::encode_params({{"x", f}}).substr(2) + "&access_token=t"), t0);
+  };
+  auto active = filt(R"([{"field":"effective_status","operator":"IN","value":["ACTIVE"]}])");
+  REQUIRE(active.status == 200);
+  auto rows = parse(active).at("data").as_array();
+  for (const auto& r : rows) CHECK(r.at("status").as_string() == "ACTIVE");
+  auto none = filt(R"([{"field":"name","operator":"CONTAIN","value":"no such name"}])");
+  CHECK(parse(none).at("data").as_array().empty());
+  CHECK(filt(R"([{"field":"bogus","operator":"EQUAL","value":1}])").status == 400);
+  CHECK(filt(R"([{"field":"name","operator":"SOUNDS_LIKE","value":1}])").status == 400);
+  // Leads since a time (unix seconds), as lead syncs ask.
+  auto page = meta::model{42, {}}.lead_at(0);
+  auto form = meta::model{42, {}}.id_of({meta::kind::lead_form, page.a, page.c});
+  auto all = parse(m->handle(get("/v21.0/" + form + "/leads?limit=500&access_token=t"), t0)).at("data").as_array();
+  auto recent = parse(m->handle(get("/v21.0/" + form + "/leads?limit=500&filtering=" +
+    detail::encode_params({{"x", R"([{"field":"time_created","operator":"GREATER_THAN","value":1767225600}])"}}).substr(2)
+    + "&access_token=t"), t0)).at("data").as_array();  // 2026-01-01
+  CHECK(recent.size() < all.size());
+  CHECK(!recent.empty());
+}
+
 TEST_CASE("meta field expansion nests edges", "[unit][meta]") {
   auto m = make_meta(opts());
   auto r = m->handle(get("/v21.0/act_10000000000002?fields=name,campaigns.limit(2){name,adsets{name}}&access_token=t"), t0);
