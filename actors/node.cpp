@@ -186,12 +186,16 @@ void block_stop_signals() {
 }
 
 int run_node(caf::actor_system& sys, const config::config& cfg) {
+  return run_node(sys, cfg, make_supervisor_config(cfg), make_children(cfg));
+}
+
+int run_node(caf::actor_system& sys, const config::config& cfg,
+             supervisor_config sup_cfg, std::vector<child_spec> children) {
   const auto& name = cfg.node.name;
-  auto children = make_children(cfg);
   auto start_timeout = total(children, &child_spec::ready_timeout, 60s);
   auto stop_timeout = total(children, &child_spec::stop_timeout, 10s);
   log().info("adbatchd {} starts {} children", name, children.size());
-  auto sup = start_node(sys, make_supervisor_config(cfg), std::move(children),
+  auto sup = start_node(sys, std::move(sup_cfg), std::move(children),
                         start_timeout);
   if (!sup) {
     log().critical("adbatchd {} failed to start: {}", name,

@@ -60,4 +60,9 @@ void block_stop_signals();
 /// Requires block_stop_signals() first.
 int run_node(caf::actor_system& sys, const config::config& cfg);
 
+/// run_node over an explicit tree (tests use it with their own children).
+/// SIGINT/SIGTERM must be blocked in every thread (block_stop_signals).
+int run_node(caf::actor_system& sys, const config::config& cfg,
+             supervisor_config sup_cfg, std::vector<child_spec> children);
+
 } // namespace adbatch

@@ -11,6 +11,9 @@ set -u
 exe=$1
 example=$2
 tmp=$(mktemp -d "${ADBATCH_TEST_TMP:-/tmp}/adbatchd-test.XXXXXX")
+# mktemp makes it 0700; an embedded PostgreSQL runs as `postgres` and must
+# be able to enter its data_dir below.
+chmod 0755 "$tmp"
 node_pid=
 cleanup() {
   if [ -n "$node_pid" ] && kill -0 "$node_pid" 2>/dev/null; then

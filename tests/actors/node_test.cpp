@@ -9,6 +9,11 @@
 #include <string>
 #include <vector>
 
+#include <csignal>
+
+#include <signal.h>
+#include <unistd.h>
+
 #include <caf/all.hpp>
 
 #include "actors/error.hpp"
@@ -63,6 +68,23 @@ child_spec worker_spec(std::string name, std::shared_ptr<event_log> log) {
     return ctx.sys.spawn(recording_worker, name, log);
   };
   return spec;
+}
+
+/// A test-only message: crash now.
+using crash_atom = caf::atom_constant<caf::atom("crash")>;
+
+/// Answers the readiness probe, then crashes: the supervisor sees it
+/// started (the answer is queued first) and then sees it crash.
+caf::behavior crash_after_ready(caf::event_based_actor* self) {
+  return {
+    [self](atom::ping) {
+      self->send(self, crash_atom::value);
+      return caf::ok_atom::value;
+    },
+    [self](crash_atom) {
+      self->quit(make_error(ec::unspecified, "crashes on purpose"));
+    },
+  };
 }
 
 bool is(const caf::error& err, ec code) {
@@ -143,4 +165,61 @@ TEST_CASE("make_children builds a valid tree from the config", "[node]") {
   auto children = make_children(cfg);
   REQUIRE_FALSE(children.empty());
   CHECK_FALSE(validate(make_supervisor_config(cfg), children));
+}
+
+// run_node waits in sigwait. Signals are blocked in this thread before the
+// actor system exists, so its threads inherit the mask and a signal raised
+// with kill() stays pending until run_node's sigwait takes it.
+
+TEST_CASE("run_node stops cleanly on SIGTERM and returns 0", "[node]") {
+  block_stop_signals();
+  threaded_config cfg;
+  caf::actor_system sys{cfg};
+  auto log = std::make_shared<event_log>();
+  auto last = worker_spec("last", log);
+  last.start = [log](const child_context& ctx) -> caf::expected<caf::actor> {
+    // The signal arrives while the tree is starting; run_node takes it
+    // once the node is up.
+    ::kill(::getpid(), SIGTERM);
+    return ctx.sys.spawn(recording_worker, "last", log);
+  };
+  auto code = run_node(sys, config::config{}, supervisor_config{},
+                       {worker_spec("storage", log), last});
+  CHECK(code == exit_code::ok);
+  CHECK(log->get()
+        == std::vector<std::string>{"start storage", "start last",
+                                    "stop last", "stop storage"});
+}
+
+TEST_CASE("run_node returns 4 when the tree escalates", "[node]") {
+  block_stop_signals();
+  threaded_config cfg;
+  caf::actor_system sys{cfg};
+  auto log = std::make_shared<event_log>();
+  supervisor_config scfg;
+  scfg.restart.max_restarts = 0;
+  child_spec crasher;
+  crasher.name = "crasher";
+  crasher.ready_timeout = 5s;
+  crasher.start = [](const child_context& ctx) -> caf::expected<caf::actor> {
+    return ctx.sys.spawn(crash_after_ready);
+  };
+  auto code = run_node(sys, config::config{}, scfg,
+                       {worker_spec("storage", log), crasher});
+  CHECK(code == exit_code::escalated);
+  CHECK(log->get()
+        == std::vector<std::string>{"start storage", "stop storage"});
+}
+
+TEST_CASE("run_node returns 3 when a core child fails to start", "[node]") {
+  block_stop_signals();
+  threaded_config cfg;
+  caf::actor_system sys{cfg};
+  child_spec broken;
+  broken.name = "storage";
+  broken.start = [](const child_context&) -> caf::expected<caf::actor> {
+    return make_error(ec::storage_unavailable, "could not connect");
+  };
+  CHECK(run_node(sys, config::config{}, supervisor_config{}, {broken})
+        == exit_code::start_failed);
 }
