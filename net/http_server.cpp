@@ -121,9 +121,14 @@ public:
     if (!r.content_type.empty())
       res_.set(http::field::content_type, r.content_type);
     for (auto& [k, v] : r.headers) res_.insert(k, v);
-    res_.body() = std::move(r.body);
     res_.keep_alive(keep_alive_ && !r.close);
-    res_.prepare_payload();
+    if (head_) {
+      // HEAD: the length of the body a GET would get, and no body.
+      res_.content_length(r.body.size());
+    } else {
+      res_.body() = std::move(r.body);
+      res_.prepare_payload();
+    }
     lowest().expires_after(cfg_->opts.idle_timeout);
     http::async_write(stream_, res_,
       [self = self_ptr()](beast::error_code ec, std::size_t) {
@@ -169,6 +174,7 @@ private:
     if (ec == http::error::end_of_stream) return do_close();
     if (ec == http::error::body_limit) {
       keep_alive_ = false;
+      head_ = false;
       auto r = json_error(413, "request body too large");
       r.close = true;
       return deliver(std::move(r));
@@ -178,6 +184,7 @@ private:
     auto msg = parser_->release();
     keep_alive_ = msg.keep_alive();
     version_ = msg.version();
+    head_ = msg.method() == http::verb::head;
 
     request req;
     req.method = std::string(msg.method_string());
@@ -222,6 +229,7 @@ private:
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> res_;
   bool keep_alive_ = true;
+  bool head_ = false;
   unsigned version_ = 11;
   std::string peer_;
 };

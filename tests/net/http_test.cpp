@@ -121,6 +121,19 @@ TEST_CASE_METHOD(fixture, "keep-alive reuses one connection", "[net]") {
   CHECK(c.connections_opened() == 2);
 }
 
+TEST_CASE_METHOD(fixture, "HEAD gets the length and no body; keep-alive survives",
+                 "[net]") {
+  http_client c;
+  auto head = c.request("HEAD", http("/h"), {}, {});
+  REQUIRE(head.ok());
+  CHECK(head->status == 200);
+  CHECK(head->body.empty());
+  auto next = c.post(http("/after-head"), "abc");
+  REQUIRE(next.ok());
+  CHECK(next->body == "abc");
+  CHECK(c.connections_opened() == 1);
+}
+
 TEST_CASE_METHOD(fixture, "large bodies both ways, over HTTP and HTTPS", "[net]") {
   std::string big(3 * 1024 * 1024 + 17, 'x');
   for (std::size_t i = 0; i < big.size(); i += 4096) big[i] = char('a' + i % 26);
