@@ -1,0 +1,27 @@
+#pragma once
+
+// `adbatch-bench enqueue`: durable enqueue rate through the storage actor
+// with many concurrent enqueuers, against a raw single-stream COPY of the
+// same rows into the same PostgreSQL.
+
+#include <cstddef>
+#include <string>
+
+namespace adbatch::bench {
+
+struct enqueue_options {
+  std::size_t requests = 100000;
+  double duplicates = 0.2;    ///< share of requests that repeat an earlier one
+  std::size_t clients = 64;   ///< concurrent enqueuers (actors)
+  std::size_t inflight = 32;  ///< outstanding enqueues per client
+  std::size_t workers = 2;    ///< storage connections (worker threads)
+  std::size_t max_batch = 1000;
+  std::string database_url;   ///< empty = embedded cluster in a temp dir
+  bool json = false;
+  bool keep = false;          ///< keep the database / cluster afterwards
+};
+
+/// Runs the benchmark and prints the report; answers the exit code.
+int run_enqueue_bench(const enqueue_options& opts);
+
+} // namespace adbatch::bench
