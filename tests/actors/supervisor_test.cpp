@@ -432,3 +432,38 @@ TEST_CASE("supervisor config validation names the problem", "[supervisor]") {
   no_factory.name = "x";
   CHECK(validate(cfg, {no_factory}));
 }
+
+TEST_CASE_METHOD(fixture, "shutdown during the start stops what started",
+                 "[supervisor]") {
+  child_spec silent;
+  silent.name = "gateway";
+  silent.ready_timeout = 30s;
+  silent.start = [this](const child_context& ctx) -> caf::expected<caf::actor> {
+    // Never answers the readiness probe, so the start stays pending.
+    return ctx.sys.spawn([this](caf::event_based_actor* self) -> caf::behavior {
+      self->attach_functor([l = log](const caf::error&) {
+        l->push_back("stop gateway");
+      });
+      self->set_default_handler(caf::skip);
+      return {[](done_atom) {}};
+    });
+  };
+  auto sup = spawn_supervisor({spec_of("storage", log), silent,
+                               spec_of("never", log)});
+  self->send(sup, atom::start::value);
+  sched.run();
+  CHECK(phase_of(sup, "gateway") == "starting");
+  self->send(sup, atom::shutdown::value);
+  sched.run();
+  caf::error start_err;
+  self->receive([](std::vector<std::string>&) { FAIL("start succeeded"); },
+                [&](caf::error& e) { start_err = e; },
+                caf::after(0s) >> [&] { FAIL("no reply to start"); });
+  CHECK(is(start_err, ec::shutting_down));
+  self->receive([](caf::ok_atom) {},
+                caf::after(0s) >> [&] { FAIL("no reply to shutdown"); });
+  CHECK_FALSE(supervisor_exit());
+  CHECK(*log
+        == std::vector<std::string>{"start storage", "stop gateway",
+                                    "stop storage"});
+}
