@@ -35,6 +35,7 @@
 
 #include "actors/error.hpp"
 #include "actors/heartbeat.hpp"
+#include "actors/storage_child.hpp"
 #include "common/logger.hpp"
 
 namespace adbatch {
@@ -123,7 +124,8 @@ std::string describe_up(const config::config& cfg,
 
 std::vector<child_spec> make_children(const config::config& cfg) {
   std::vector<child_spec> out;
-  // Spawn order. Storage (planned) goes first so that it stops last.
+  // Spawn order. Storage goes first so that it stops last.
+  out.push_back(make_storage_child(cfg));
   out.push_back(make_heartbeat_child(cfg));
   return out;
 }
