@@ -9,6 +9,7 @@
 
 #include "persistence/migrations.hpp"
 #include "persistence/pg_connection.hpp"
+#include "tools/bench/cpu_usage.hpp"
 
 namespace adbatch::bench {
 
@@ -86,6 +87,10 @@ bench_db::open(const std::string& server_conninfo, bool keep) {
     return m.error();
   auto d = query_durability(db->conninfo_);
   db->durability_ = d ? *d : "unknown";
+  if (auto conn = persistence::pg_connection::open(db->conninfo_)) {
+    if (auto r = (*conn)->exec("SELECT pg_backend_pid()"))
+      db->postmaster_pid_ = postmaster_of(static_cast<int>(r->i64(0, 0)));
+  }
   return db;
 }
 

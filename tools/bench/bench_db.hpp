@@ -34,6 +34,10 @@ public:
   /// The server's fsync / synchronous_commit settings ("on/on").
   std::string durability() const { return durability_; }
 
+  /// The postmaster's pid when the server is a local process (else 0), for
+  /// measuring its CPU time.
+  int postmaster_pid() const { return postmaster_pid_; }
+
 private:
   bench_db() = default;
 
@@ -42,6 +46,7 @@ private:
   std::string conninfo_;
   std::string tmp_dir_;
   std::string durability_;
+  int postmaster_pid_ = 0;
   std::unique_ptr<persistence::embedded_cluster> cluster_;
   bool keep_ = false;
 };

@@ -23,6 +23,7 @@
 #include "persistence/pg_connection.hpp"
 #include "persistence/validation.hpp"
 #include "tools/bench/bench_db.hpp"
+#include "tools/bench/cpu_usage.hpp"
 #include "tools/bench/pg_copy.hpp"
 
 namespace adbatch::bench {
@@ -187,10 +188,21 @@ ps::result<std::int64_t> count_rows(const std::string& conninfo) {
   return r->i64(0, 0);
 }
 
-/// Enqueues everything through the storage actor; answers seconds.
-double run_actor_phase(const enqueue_options& opts, const std::string& conninfo,
-                       const std::shared_ptr<shared_run>& run,
-                       storage_counters& counters, std::string& error) {
+/// Wall and CPU time of the enqueue phase.
+struct phase_measurement {
+  double seconds = 0;
+  double cpu_self = 0;
+  double cpu_server = -1;
+};
+
+/// Enqueues everything through the storage actor.
+phase_measurement run_actor_phase(const enqueue_options& opts,
+                                  const std::string& conninfo,
+                                  int postmaster_pid,
+                                  const std::shared_ptr<shared_run>& run,
+                                  storage_counters& counters,
+                                  std::string& error) {
+  phase_measurement m;
   bench_config cfg;
   caf::actor_system sys{cfg};
   storage_config scfg;
@@ -210,10 +222,12 @@ double run_actor_phase(const enqueue_options& opts, const std::string& conninfo,
              [&](caf::error& e) { error = render(e); });
   if (!ready) {
     self->send_exit(storage, caf::exit_reason::user_shutdown);
-    return 0;
+    return m;
   }
   auto n = run->requests.size();
   auto clients = std::max<std::size_t>(1, std::min(opts.clients, n));
+  auto self0 = self_cpu_seconds();
+  auto server0 = server_cpu_seconds(postmaster_pid);
   auto t0 = std::chrono::steady_clock::now();
   for (std::size_t c = 0; c < clients; ++c) {
     auto begin = n * c / clients;
@@ -230,6 +244,10 @@ double run_actor_phase(const enqueue_options& opts, const std::string& conninfo,
                     timed_out = true;
                   });
   auto t1 = std::chrono::steady_clock::now();
+  m.cpu_self = self_cpu_seconds() - self0;
+  auto server1 = server_cpu_seconds(postmaster_pid);
+  if (server0 >= 0 && server1 >= 0)
+    m.cpu_server = server1 - server0;
   if (timed_out)
     error = "clients did not finish within 10 minutes";
   auto* st = dynamic_cast<caf::stateful_actor<storage_state,
@@ -240,7 +258,8 @@ double run_actor_phase(const enqueue_options& opts, const std::string& conninfo,
   if (st != nullptr)
     counters = st->state.counters;
   self->send_exit(storage, caf::exit_reason::user_shutdown);
-  return std::chrono::duration<double>(t1 - t0).count();
+  m.seconds = std::chrono::duration<double>(t1 - t0).count();
+  return m;
 }
 
 } // namespace
@@ -269,7 +288,9 @@ int run_enqueue_bench(const enqueue_options& opts) {
   // Phase 1: durable enqueue through the storage actor.
   storage_counters counters;
   std::string error;
-  auto enqueue_s = run_actor_phase(opts, ci, run, counters, error);
+  auto pm_pid = (*db)->postmaster_pid();
+  auto eq = run_actor_phase(opts, ci, pm_pid, run, counters, error);
+  auto enqueue_s = eq.seconds;
   if (!error.empty()) {
     std::fprintf(stderr, "adbatch-bench: enqueue phase failed: %s\n",
                  error.c_str());
@@ -290,15 +311,30 @@ int run_enqueue_bench(const enqueue_options& opts) {
         rows.push_back(std::move(*v));
     }
   }
-  auto copy_s = copy_rows(ci, rows);
-  if (!copy_s) {
+  auto copied = copy_rows(ci, rows, pm_pid);
+  if (!copied) {
     std::fprintf(stderr, "adbatch-bench: COPY failed: %s\n",
-                 copy_s.error().message.c_str());
+                 copied.error().message.c_str());
     return 1;
   }
+  auto copy_s = copied->seconds;
+  // Rows per CPU-second of client + server: independent of how much of the
+  // shared machine the run got. Unknown (-1) for a remote server.
+  bool cpu_known = eq.cpu_server >= 0 && copied->cpu_server >= 0;
+  double enqueue_cpu = eq.cpu_self + std::max(0.0, eq.cpu_server);
+  double copy_cpu = copied->cpu_self + std::max(0.0, copied->cpu_server);
+  double enqueue_per_cpu_s = cpu_known && enqueue_cpu > 0
+                               ? static_cast<double>(opts.requests) / enqueue_cpu
+                               : -1;
+  double copy_per_cpu_s = cpu_known && copy_cpu > 0
+                            ? static_cast<double>(rows.size()) / copy_cpu
+                            : -1;
+  double cpu_ratio = enqueue_per_cpu_s > 0 && copy_per_cpu_s > 0
+                       ? enqueue_per_cpu_s / copy_per_cpu_s
+                       : -1;
 
   double enqueue_per_s = static_cast<double>(opts.requests) / enqueue_s;
-  double copy_per_s = static_cast<double>(rows.size()) / *copy_s;
+  double copy_per_s = static_cast<double>(rows.size()) / copy_s;
   double ratio = enqueue_per_s / copy_per_s;
   auto avg_batch = counters.batches == 0
                      ? 0.0
@@ -325,9 +361,15 @@ int run_enqueue_bench(const enqueue_options& opts) {
     o["enqueue_seconds"] = enqueue_s;
     o["enqueue_per_s"] = enqueue_per_s;
     o["copy_rows"] = rows.size();
-    o["copy_seconds"] = *copy_s;
+    o["copy_seconds"] = copy_s;
     o["copy_per_s"] = copy_per_s;
     o["ratio"] = ratio;
+    o["enqueue_cpu_seconds"] = enqueue_cpu;
+    o["enqueue_cpu_client_seconds"] = eq.cpu_self;
+    o["copy_cpu_seconds"] = copy_cpu;
+    o["enqueue_per_cpu_s"] = enqueue_per_cpu_s;
+    o["copy_per_cpu_s"] = copy_per_cpu_s;
+    o["cpu_ratio"] = cpu_ratio;
     o["durable"] = (*db)->durability().find("fsync=on") != std::string::npos
                    && (*db)->durability().find("synchronous_commit=on")
                         != std::string::npos;
@@ -349,8 +391,14 @@ int run_enqueue_bench(const enqueue_options& opts) {
                   .c_str(),
                 opts.requests, enqueue_s, enqueue_per_s);
     std::printf("%-34s %12zu %10.3f %12.0f\n", "raw COPY, single stream",
-                rows.size(), *copy_s, copy_per_s);
-    std::printf("ratio enqueue/COPY: %.2f\n", ratio);
+                rows.size(), copy_s, copy_per_s);
+    std::printf("ratio enqueue/COPY: %.2f (wall clock)\n", ratio);
+    if (cpu_known)
+      std::printf("per CPU-second (client + server): enqueue %.0f rows "
+                  "(%.2f s CPU, %.2f s of it client), COPY %.0f rows "
+                  "(%.2f s CPU); ratio %.2f\n",
+                  enqueue_per_cpu_s, enqueue_cpu, eq.cpu_self, copy_per_cpu_s,
+                  copy_cpu, cpu_ratio);
     std::printf("duplicates: %zu expected, %zu detected; errors: %zu; rows "
                 "stored: %lld\n",
                 w.duplicates, run->deduplicated.load(), run->errors.load(),

@@ -5,6 +5,8 @@
 
 #include <libpq-fe.h>
 
+#include "tools/bench/cpu_usage.hpp"
+
 namespace adbatch::bench {
 
 using persistence::error_code;
@@ -39,9 +41,10 @@ void append_field(std::string& out, const std::string& s) {
 
 } // namespace
 
-persistence::result<double>
+persistence::result<copy_measurement>
 copy_rows(const std::string& conninfo,
-          const std::vector<persistence::validated_request>& rows) {
+          const std::vector<persistence::validated_request>& rows,
+          int postmaster_pid) {
   std::unique_ptr<PGconn, conn_closer> c{PQconnectdb(conninfo.c_str())};
   if (PQstatus(c.get()) != CONNECTION_OK)
     return persistence::make_error(error_code::storage_unavailable,
@@ -75,6 +78,8 @@ copy_rows(const std::string& conninfo,
     data += std::to_string(r.max_attempts);
     data += '\n';
   }
+  auto self0 = self_cpu_seconds();
+  auto server0 = server_cpu_seconds(postmaster_pid);
   auto t0 = std::chrono::steady_clock::now();
   if (auto r = run(c.get(), "BEGIN"); !r)
     return r.error();
@@ -112,8 +117,14 @@ copy_rows(const std::string& conninfo,
   if (auto r = run(c.get(), "COMMIT"); !r)
     return r.error();
   auto t1 = std::chrono::steady_clock::now();
+  copy_measurement m;
+  m.seconds = std::chrono::duration<double>(t1 - t0).count();
+  m.cpu_self = self_cpu_seconds() - self0;
+  auto server1 = server_cpu_seconds(postmaster_pid);
+  if (server0 >= 0 && server1 >= 0)
+    m.cpu_server = server1 - server0;
   (void) run(c.get(), "DROP TABLE IF EXISTS adbatch.bench_copy");
-  return std::chrono::duration<double>(t1 - t0).count();
+  return m;
 }
 
 } // namespace adbatch::bench

@@ -13,11 +13,19 @@
 
 namespace adbatch::bench {
 
+/// Time and CPU of one COPY.
+struct copy_measurement {
+  double seconds = 0;    ///< wall time of COPY + commit
+  double cpu_self = 0;   ///< CPU seconds of this process meanwhile
+  double cpu_server = -1; ///< CPU seconds of the server meanwhile (-1 unknown)
+};
+
 /// Copies `rows` into adbatch.bench_copy (created LIKE the queue table
-/// INCLUDING ALL; dropped first if it exists). Answers the seconds spent in
-/// COPY + commit (table creation excluded).
-persistence::result<double>
+/// INCLUDING ALL; dropped first if it exists). Measures COPY + commit only
+/// (table creation excluded). `postmaster_pid` 0 = server CPU unknown.
+persistence::result<copy_measurement>
 copy_rows(const std::string& conninfo,
-          const std::vector<persistence::validated_request>& rows);
+          const std::vector<persistence::validated_request>& rows,
+          int postmaster_pid);
 
 } // namespace adbatch::bench
