@@ -143,6 +143,34 @@ using storage_actor = caf::typed_actor<
   /// (platform): every connection of a platform.
   caf::replies_to<atom::conn_list, persistence::ad_platform>::with<
     std::vector<persistence::platform_connection>>,
+  /// (org, filter): an org's requests, newest first (keyset paging).
+  caf::replies_to<atom::get, std::string, persistence::request_filter>::with<
+    std::vector<persistence::request_view>>,
+  /// (platform, limit, lease, owner, options): claim() that skips some
+  /// connections and caps the rows per connection.
+  caf::replies_to<atom::claim, persistence::ad_platform, std::int32_t,
+                  caf::timespan, std::string,
+                  persistence::claim_options>::with<persistence::claim_result>,
+  /// Puts every expired lease back on every platform (maintenance tick).
+  caf::replies_to<atom::reap>::with<persistence::lease_sweep>,
+  /// Stores a received webhook (one commit) before it is acknowledged; a
+  /// re-delivery answers the first one's id with duplicate = true.
+  caf::replies_to<atom::store_event, persistence::webhook_event>::with<
+    persistence::store_event_result>,
+  /// (platform, limit, lease, owner): claims due received webhooks.
+  caf::replies_to<atom::claim_events, persistence::ad_platform, std::int32_t,
+                  caf::timespan, std::string>::with<
+    std::vector<persistence::claimed_event>>,
+  /// (id, owner, processed|ignored, org or "", connection or ""): finishes
+  /// a claimed webhook.
+  caf::replies_to<atom::finish_event, std::int64_t, std::string,
+                  persistence::webhook_status, std::string,
+                  std::string>::with<caf::ok_atom>,
+  /// (id, owner, error, error code, retryable): retry later or terminal.
+  caf::replies_to<atom::fail_event, std::int64_t, std::string, std::string,
+                  std::string, bool>::with<persistence::event_fail_outcome>,
+  /// (retention): deletes finished webhooks older than that.
+  caf::replies_to<atom::prune_events, caf::timespan>::with<std::int64_t>,
   /// Readiness: answers ok once the first connection (and the migrations)
   /// succeeded; an error if storage cannot start.
   caf::replies_to<atom::ping>::with<caf::ok_atom>,

@@ -37,6 +37,12 @@ using conn_add = caf::atom_constant<caf::atom("connadd")>;
 using conn_enable = caf::atom_constant<caf::atom("connenable")>;
 using conn_get = caf::atom_constant<caf::atom("connget")>;
 using conn_list = caf::atom_constant<caf::atom("connlist")>;
+using reap = caf::atom_constant<caf::atom("reap")>;
+using store_event = caf::atom_constant<caf::atom("storeevent")>;
+using claim_events = caf::atom_constant<caf::atom("claimevent")>;
+using finish_event = caf::atom_constant<caf::atom("finishevt")>;
+using fail_event = caf::atom_constant<caf::atom("failevent")>;
+using prune_events = caf::atom_constant<caf::atom("pruneevent")>;
 /// storage internals: a worker finished a job; look at the queue now.
 using job_done = caf::atom_constant<caf::atom("jobdone")>;
 using dispatch = caf::atom_constant<caf::atom("dispatch")>;

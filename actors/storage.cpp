@@ -620,6 +620,68 @@ storage_actor::behavior_type make_storage(storage_pointer self,
       return call<std::vector<persistence::platform_connection>>(
         self, [p](backend& db) { return db.list_connections(p); });
     },
+    [self](atom::get, const std::string& org,
+           const persistence::request_filter& filter)
+      -> caf::result<std::vector<persistence::request_view>> {
+      return call<std::vector<persistence::request_view>>(
+        self, [org, filter](backend& db) {
+          return db.list_requests(org, filter);
+        });
+    },
+    [self](atom::claim, persistence::ad_platform p, std::int32_t limit,
+           caf::timespan lease, const std::string& owner,
+           const persistence::claim_options& options)
+      -> caf::result<persistence::claim_result> {
+      return call<persistence::claim_result>(
+        self, [p, limit, lease, owner, options](backend& db) {
+          return db.claim_filtered(p, limit, to_ms(lease), owner, options);
+        });
+    },
+    [self](atom::reap) -> caf::result<persistence::lease_sweep> {
+      return call<persistence::lease_sweep>(
+        self, [](backend& db) { return db.reap_expired_leases(); });
+    },
+    [self](atom::store_event, persistence::webhook_event& event)
+      -> caf::result<persistence::store_event_result> {
+      return call<persistence::store_event_result>(
+        self, [event = std::move(event)](backend& db) {
+          return db.store_event(event);
+        });
+    },
+    [self](atom::claim_events, persistence::ad_platform p, std::int32_t limit,
+           caf::timespan lease, const std::string& owner)
+      -> caf::result<std::vector<persistence::claimed_event>> {
+      return call<std::vector<persistence::claimed_event>>(
+        self, [p, limit, lease, owner](backend& db) {
+          return db.claim_events(p, limit, to_ms(lease), owner);
+        });
+    },
+    [self](atom::finish_event, std::int64_t id, const std::string& owner,
+           persistence::webhook_status status, const std::string& org,
+           const std::string& conn) -> caf::result<caf::ok_atom> {
+      return call_ok(self, [id, owner, status, org, conn](backend& db) {
+        auto as_opt = [](const std::string& s) {
+          return s.empty() ? std::optional<std::string>{}
+                           : std::optional<std::string>{s};
+        };
+        return db.finish_event(id, owner, status, as_opt(org), as_opt(conn));
+      });
+    },
+    [self](atom::fail_event, std::int64_t id, const std::string& owner,
+           const std::string& error, const std::string& code, bool retryable)
+      -> caf::result<persistence::event_fail_outcome> {
+      return call<persistence::event_fail_outcome>(
+        self, [id, owner, error, code, retryable](backend& db) {
+          return db.fail_event(id, owner, error, code, retryable);
+        });
+    },
+    [self](atom::prune_events, caf::timespan retention)
+      -> caf::result<std::int64_t> {
+      return call<std::int64_t>(self, [retention](backend& db) {
+        return db.prune_events(
+          std::chrono::duration_cast<std::chrono::seconds>(retention));
+      });
+    },
     [self](atom::ping) -> caf::result<caf::ok_atom> {
       auto& st = self->state;
       if (st.ready)

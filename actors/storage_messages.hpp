@@ -197,4 +197,99 @@ typename Inspector::result_type inspect(Inspector& f, execution_summary& x) {
            x.avg_duration_ms, x.success_rate);
 }
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, claim_options& x) {
+  return f(caf::meta::type_name("adbatch.claim_options"),
+           x.exclude_connections, x.per_connection_limit);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, lease_sweep& x) {
+  return f(caf::meta::type_name("adbatch.lease_sweep"), x.requests_reclaimed,
+           x.requests_exhausted, x.events_reclaimed, x.events_exhausted);
+}
+
+/// Carries a std::optional of an 8-bit enum as (has_value, underlying).
+template <class E>
+struct optional_enum_field {
+  std::optional<E>& ref;
+};
+
+template <class Inspector, class E>
+std::enable_if_t<Inspector::reads_state, typename Inspector::result_type>
+inspect(Inspector& f, optional_enum_field<E>& x) {
+  bool has = x.ref.has_value();
+  auto tmp = has ? static_cast<std::uint8_t>(*x.ref) : std::uint8_t{0};
+  return f(has, tmp);
+}
+
+template <class Inspector, class E>
+std::enable_if_t<Inspector::writes_state, typename Inspector::result_type>
+inspect(Inspector& f, optional_enum_field<E>& x) {
+  bool has = false;
+  std::uint8_t tmp = 0;
+  auto assign = [&] {
+    if (has)
+      x.ref = static_cast<E>(tmp);
+    else
+      x.ref.reset();
+  };
+  if constexpr (std::is_same_v<typename Inspector::result_type, void>) {
+    f(has, tmp);
+    assign();
+  } else {
+    auto res = f(has, tmp);
+    assign();
+    return res;
+  }
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, request_filter& x) {
+  auto status = optional_enum_field<request_status>{x.status};
+  auto platform = optional_enum_field<ad_platform>{x.platform};
+  auto conn = opt(x.connection_id);
+  auto before = opt(x.before_id);
+  return f(caf::meta::type_name("adbatch.request_filter"), status, platform,
+           conn, before, x.limit);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, webhook_event& x) {
+  auto p = en(x.platform);
+  auto ext = opt(x.external_event_id);
+  auto sig = opt(x.signature_valid);
+  auto raw = opt(x.raw_payload);
+  auto org = opt(x.org_id);
+  auto conn = opt(x.connection_id);
+  return f(caf::meta::type_name("adbatch.webhook_event"), p, ext,
+           x.event_type, sig, x.headers_json, x.payload_json, raw,
+           x.source_ip, x.user_agent, x.request_method, org, conn,
+           x.max_attempts);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, store_event_result& x) {
+  return f(caf::meta::type_name("adbatch.store_event_result"), x.id,
+           x.duplicate);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, claimed_event& x) {
+  auto p = en(x.platform);
+  auto ext = opt(x.external_event_id);
+  auto org = opt(x.org_id);
+  auto conn = opt(x.connection_id);
+  return f(caf::meta::type_name("adbatch.claimed_event"), x.id, p, ext,
+           x.event_type, x.headers_json, x.payload_json, org, conn,
+           x.attempts, x.max_attempts);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, event_fail_outcome& x) {
+  auto s = en(x.status);
+  auto next = opt(x.next_attempt_at);
+  return f(caf::meta::type_name("adbatch.event_fail_outcome"), s, next);
+}
+
 } // namespace adbatch::persistence

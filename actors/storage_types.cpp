@@ -40,6 +40,18 @@ void register_storage_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<execution_log_row>("adbatch.execution_log_row");
   cfg.add_message_type<execution_summary>("adbatch.execution_summary");
   cfg.add_message_type<std::vector<std::int64_t>>("std::vector<int64_t>");
+  cfg.add_message_type<std::vector<request_view>>(
+    "std::vector<adbatch.request_view>");
+  cfg.add_message_type<request_filter>("adbatch.request_filter");
+  cfg.add_message_type<claim_options>("adbatch.claim_options");
+  cfg.add_message_type<lease_sweep>("adbatch.lease_sweep");
+  cfg.add_message_type<webhook_status>("adbatch.webhook_status");
+  cfg.add_message_type<webhook_event>("adbatch.webhook_event");
+  cfg.add_message_type<store_event_result>("adbatch.store_event_result");
+  cfg.add_message_type<claimed_event>("adbatch.claimed_event");
+  cfg.add_message_type<std::vector<claimed_event>>(
+    "std::vector<adbatch.claimed_event>");
+  cfg.add_message_type<event_fail_outcome>("adbatch.event_fail_outcome");
 }
 
 } // namespace adbatch

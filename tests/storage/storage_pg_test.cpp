@@ -329,3 +329,63 @@ TEST_CASE("adbatch-bench enqueue smoke run detects the planted duplicates",
   CHECK(o.contains("copy_per_s"));
   CHECK(o.contains("ratio"));
 }
+
+TEST_CASE("webhook events and request listing go through the storage actor",
+          "[storage][pg]") {
+  ps::test::test_db db;
+  {
+    auto b = db.backend();
+    ps::test::add_standard_connections(*b);
+  }
+  real_config cfg;
+  caf::actor_system sys{cfg};
+  auto storage = spawn_storage(sys, storage_config{}, pg_factory(db.conninfo()), 2);
+  caf::scoped_actor self{sys};
+  ps::webhook_event e;
+  e.platform = ps::ad_platform::meta;
+  e.external_event_id = "evt-actor-1";
+  e.event_type = "leadgen";
+  e.signature_valid = true;
+  e.payload_json = R"({"entry":[]})";
+  std::int64_t first_id = 0;
+  for (int round = 0; round < 2; ++round)
+    self->request(storage, 30s, atom::store_event::value, e)
+      .receive(
+        [&](ps::store_event_result& r) {
+          CHECK(r.duplicate == (round == 1));
+          if (round == 0)
+            first_id = r.id;
+          else
+            CHECK(r.id == first_id);
+        },
+        [&](caf::error& err) { FAIL("store_event: " << render(err)); });
+  std::vector<ps::claimed_event> claimed;
+  self
+    ->request(storage, 30s, atom::claim_events::value, ps::ad_platform::meta,
+              std::int32_t{10}, caf::timespan{30s}, std::string{"proc"})
+    .receive([&](std::vector<ps::claimed_event>& xs) { claimed = xs; },
+             [&](caf::error& err) { FAIL("claim_events: " << render(err)); });
+  REQUIRE(claimed.size() == 1);
+  CHECK(claimed[0].external_event_id == std::optional<std::string>{"evt-actor-1"});
+  self
+    ->request(storage, 30s, atom::finish_event::value, claimed[0].id,
+              std::string{"proc"}, ps::webhook_status::processed,
+              std::string{}, std::string{})
+    .receive([](caf::ok_atom) {},
+             [&](caf::error& err) { FAIL("finish_event: " << render(err)); });
+  // Requests: enqueue three, list them newest first.
+  for (int i = 0; i < 3; ++i)
+    self->request(storage, 30s, atom::enqueue::value, numbered(i))
+      .receive([](ps::enqueue_result&) {},
+               [&](caf::error& err) { FAIL("enqueue: " << render(err)); });
+  ps::request_filter filter;
+  filter.limit = 2;
+  self->request(storage, 30s, atom::get::value, org_a, filter)
+    .receive(
+      [&](std::vector<ps::request_view>& xs) {
+        REQUIRE(xs.size() == 2);
+        CHECK(xs[0].id > xs[1].id);
+      },
+      [&](caf::error& err) { FAIL("list: " << render(err)); });
+  self->send_exit(storage, caf::exit_reason::user_shutdown);
+}
