@@ -12,4 +12,11 @@ bash scripts/build.sh
 sim_pid=$!
 trap 'kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true' EXIT
 
+# As root the embedded PostgreSQL runs as user `postgres`, which must be able
+# to enter every parent of the data directory: a clone under /root is not.
+# Keep the data in the conventional place instead (reused on the next start).
+if [ "$(id -u)" -eq 0 ] && [ -z "${ADBATCH_DATA_DIR:-}" ] && [ "$#" -eq 0 ]; then
+  export ADBATCH_DATA_DIR=/var/lib/adbatch
+fi
+
 ./build/tools/adbatchd "$@"
