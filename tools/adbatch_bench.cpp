@@ -32,6 +32,9 @@ int main(int argc, char** argv) {
                       "libpq key=value conninfo of a server (a fresh database "
                       "is created there and dropped); default: an embedded "
                       "cluster with durable settings in a temp dir");
+  enqueue->add_option("--caf-threads", eq.caf_threads,
+                      "CAF scheduler threads (0 = CAF's default, one per core)")
+    ->capture_default_str();
   enqueue->add_flag("--json", eq.json, "print one JSON object");
   enqueue->add_flag("--keep", eq.keep, "keep the database afterwards");
 

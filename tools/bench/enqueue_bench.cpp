@@ -153,7 +153,9 @@ caf::behavior enqueue_client(client_pointer self, storage_actor storage,
 }
 
 struct bench_config : caf::actor_system_config {
-  bench_config() {
+  explicit bench_config(std::size_t threads) {
+    if (threads > 0)
+      set("scheduler.max-threads", threads);
     register_types(*this);
     set("logger.console-verbosity", caf::atom("quiet"));
     set("logger.file-verbosity", caf::atom("quiet"));
@@ -203,7 +205,7 @@ phase_measurement run_actor_phase(const enqueue_options& opts,
                                   storage_counters& counters,
                                   std::string& error) {
   phase_measurement m;
-  bench_config cfg;
+  bench_config cfg{opts.caf_threads};
   caf::actor_system sys{cfg};
   storage_config scfg;
   scfg.max_batch = opts.max_batch;
@@ -355,6 +357,7 @@ int run_enqueue_bench(const enqueue_options& opts) {
     o["clients"] = opts.clients;
     o["inflight_per_client"] = opts.inflight;
     o["workers"] = opts.workers;
+    o["caf_threads"] = opts.caf_threads;
     o["batches"] = counters.batches;
     o["avg_batch"] = avg_batch;
     o["largest_batch"] = counters.largest_batch;

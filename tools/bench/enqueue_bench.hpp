@@ -16,6 +16,7 @@ struct enqueue_options {
   std::size_t inflight = 32;  ///< outstanding enqueues per client
   std::size_t workers = 2;    ///< storage connections (worker threads)
   std::size_t max_batch = 1000;
+  std::size_t caf_threads = 0; ///< CAF scheduler threads; 0 = CAF's default
   std::string database_url;   ///< empty = embedded cluster in a temp dir
   bool json = false;
   bool keep = false;          ///< keep the database / cluster afterwards
