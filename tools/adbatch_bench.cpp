@@ -19,6 +19,9 @@ int main(int argc, char** argv) {
     ->capture_default_str();
   enqueue->add_option("--clients", eq.clients, "concurrent enqueuers (actors)")
     ->capture_default_str();
+  enqueue->add_option("--orgs", eq.orgs,
+                      "orgs (tenants) the requests are spread over")
+    ->capture_default_str();
   enqueue->add_option("--inflight", eq.inflight,
                       "outstanding enqueues per client")
     ->capture_default_str();

@@ -33,8 +33,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr int org_count = 8;
-
 std::string org_id(int i) {
   return fmt::format("0000{:04x}-0000-4000-8000-000000000001", i);
 }
@@ -51,7 +49,7 @@ struct workload {
   std::size_t duplicates = 0;
 };
 
-workload make_workload(std::size_t n, double dup_share) {
+workload make_workload(std::size_t n, double dup_share, int org_count) {
   workload w;
   w.duplicates = static_cast<std::size_t>(
     std::llround(static_cast<double>(n) * std::clamp(dup_share, 0.0, 0.99)));
@@ -162,7 +160,7 @@ struct bench_config : caf::actor_system_config {
   }
 };
 
-ps::result<void> add_connections(const std::string& conninfo) {
+ps::result<void> add_connections(const std::string& conninfo, int org_count) {
   auto b = ps::pg_backend::connect(conninfo);
   if (!b)
     return b.error();
@@ -279,11 +277,12 @@ int run_enqueue_bench(const enqueue_options& opts) {
     return 1;
   }
   auto& ci = (*db)->conninfo();
-  if (auto r = add_connections(ci); !r) {
+  if (auto r = add_connections(ci, std::max(1, opts.orgs)); !r) {
     std::fprintf(stderr, "adbatch-bench: %s\n", r.error().message.c_str());
     return 1;
   }
-  auto w = make_workload(opts.requests, opts.duplicates);
+  auto orgs = std::max(1, opts.orgs);
+  auto w = make_workload(opts.requests, opts.duplicates, orgs);
   auto run = std::make_shared<shared_run>();
   run->requests = w.requests;
 
@@ -355,6 +354,7 @@ int run_enqueue_bench(const enqueue_options& opts) {
     o["errors"] = run->errors.load();
     o["rows_stored"] = stored ? *stored : -1;
     o["clients"] = opts.clients;
+    o["orgs"] = opts.orgs;
     o["inflight_per_client"] = opts.inflight;
     o["workers"] = opts.workers;
     o["caf_threads"] = opts.caf_threads;

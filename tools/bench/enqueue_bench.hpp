@@ -13,6 +13,7 @@ struct enqueue_options {
   std::size_t requests = 100000;
   double duplicates = 0.2;    ///< share of requests that repeat an earlier one
   std::size_t clients = 64;   ///< concurrent enqueuers (actors)
+  int orgs = 8;               ///< tenants the requests are spread over
   std::size_t inflight = 32;  ///< outstanding enqueues per client
   std::size_t workers = 2;    ///< storage connections (worker threads)
   std::size_t max_batch = 1000;
