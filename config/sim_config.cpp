@@ -5,6 +5,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "config/sim_platform_options.hpp"
 #include "config/yaml_reader.hpp"
 
 namespace adbatch::config {
@@ -66,6 +67,9 @@ sim_config read_sim(const detail::context& ctx, const YAML::Node& root) {
       if (pc.faults.latency_max_ms < pc.faults.latency_min_ms)
         ctx.fail(node.Mark(), "platforms." + name + ".faults.latency_max_ms",
                  "must not be below latency_min_ms");
+      auto os = p.child("options");
+      auto onode = detail::sub(detail::sub(detail::sub(root, "platforms"), name), "options");
+      detail::read_platform_options(ctx, os, onode, name, c.options);
     }
   }
   // Two listeners cannot share a port (0 = ephemeral is fine).
@@ -145,7 +149,10 @@ std::string print_sim(const sim_config& c) {
     out << YAML::Key << "drop_rate" << YAML::Value << f.drop_rate;
     out << YAML::Key << "latency_min_ms" << YAML::Value << f.latency_min_ms;
     out << YAML::Key << "latency_max_ms" << YAML::Value << f.latency_max_ms;
-    out << YAML::EndMap << YAML::EndMap;
+    out << YAML::EndMap;
+    out << YAML::Key << "options" << YAML::Value;
+    detail::print_platform_options(out, name, c.options);
+    out << YAML::EndMap;
   }
   out << YAML::EndMap << YAML::EndMap;
   return std::string(out.c_str()) + "\n";

@@ -14,7 +14,8 @@
 //   timeout_hold_ms: 30000       # how long the timeout fault holds a call
 //   log_level: info
 //   platforms:
-//     meta: {enabled: true, port: 18101, faults: {error_rate: 0.0, ...}}
+//     meta: {enabled: true, port: 18101, faults: {error_rate: 0.0, ...},
+//            options: {max_batch_ops: 50, ...}}   # the platform's own knobs
 
 #include <cstdint>
 #include <map>
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "sim/core/platform_specific.hpp"
 
 namespace adbatch::config {
 
@@ -57,6 +59,9 @@ struct sim_config {
   std::string log_level = "info";
   /// meta, google, tiktok, linkedin, twitter, snapchat (always all six).
   std::map<std::string, sim_platform_config> platforms;
+  /// Each platform's own options, from `platforms.<name>.options` (limits,
+  /// UNCONFIRMED behaviours, world sizes); defaults = published figures.
+  sim::specific_options options;
 };
 
 /// The six simulated platforms in their default port order.

@@ -351,7 +351,7 @@ front_end::front_end(front_end_options opts) : impl_(std::make_unique<impl>()) {
         std::lock_guard lock{h->mutex};
         h->faults = po.faults;
         h->rng.seed(po.seed ^ stable_hash(e->name));
-        h->impl = e->factory(po);
+        h->impl = e->make(po, o.specific);
       }
       s.platforms.push_back(std::move(h));
     }

@@ -41,6 +41,9 @@ struct front_end_options {
   bool ephemeral_ports = false;
   /// Seed, time_scale, limit_scale given to every platform.
   platform_options base;
+  /// Each platform's own options (limits, UNCONFIRMED behaviours); the
+  /// defaults are the published figures.
+  specific_options specific;
   /// Start-up fault profile per platform (default: none).
   std::map<std::string, fault_profile> faults;
   /// io threads shared by all ports.

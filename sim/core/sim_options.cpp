@@ -26,6 +26,7 @@ front_end_options to_front_end_options(const config::sim_config& cfg) {
   o.tls = cfg.tls;
   o.tls_cert_path = cfg.tls_cert_path;
   o.timeout_hold = std::chrono::milliseconds(cfg.timeout_hold_ms);
+  o.specific = cfg.options;
   for (const auto& e : builtin_platforms()) {
     auto it = cfg.platforms.find(e.name);
     if (it == cfg.platforms.end()) {

@@ -15,6 +15,7 @@ front_end_options harness_front_end(std::vector<std::string> platforms,
   f.tls = o.tls;
   f.timeout_hold = o.timeout_hold;
   f.io_threads = o.io_threads;
+  f.specific = std::move(o.specific);
   return f;
 }
 } // namespace

@@ -30,6 +30,8 @@ struct harness_options {
   /// Short, so a test that hits a timeout fault does not hold sockets long.
   std::chrono::milliseconds timeout_hold{2000};
   int io_threads = 1;
+  /// Each platform's own options (default: the published figures).
+  specific_options specific;
 };
 
 class test_harness {
