@@ -70,6 +70,7 @@ using heartbeat_actor = caf::typed_actor<
 /// ec::conflict, ec::storage_error, ec::storage_unavailable (PostgreSQL
 /// unreachable: fails fast while every connection is down), ec::timeout
 /// (waited in the actor's queue longer than storage_config::queue_timeout),
+/// ec::rate_limited (more than storage_config::max_queued calls waiting),
 /// ec::shutting_down. Callers should use a request timeout of at least
 /// queue_timeout + a statement's time (30 s is a safe default).
 using storage_actor = caf::typed_actor<
@@ -171,6 +172,9 @@ using storage_actor = caf::typed_actor<
                   std::string, bool>::with<persistence::event_fail_outcome>,
   /// (retention): deletes finished webhooks older than that.
   caf::replies_to<atom::prune_events, caf::timespan>::with<std::int64_t>,
+  /// Health: connections up, calls queued and running, counters. Answered
+  /// at once, also while PostgreSQL is down.
+  caf::replies_to<atom::status>::with<storage_status>,
   /// Readiness: answers ok once the first connection (and the migrations)
   /// succeeded; an error if storage cannot start.
   caf::replies_to<atom::ping>::with<caf::ok_atom>,

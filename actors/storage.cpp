@@ -20,6 +20,8 @@ using persistence::backend;
 using persistence::error_code;
 
 caf::error validate(const storage_config& cfg) {
+  if (cfg.max_queued == 0)
+    return make_error(ec::invalid_config, "storage: max_queued must be > 0");
   if (cfg.max_batch == 0)
     return make_error(ec::invalid_config, "storage: max_batch must be > 0");
   if (cfg.queue_timeout <= caf::timespan{0})
@@ -62,6 +64,17 @@ bool storage_state::unavailable() const {
 namespace {
 
 using status = storage_state::worker_status;
+
+/// The error a call gets when the queues are full.
+caf::error queue_full_error(const storage_state& st) {
+  return make_error(ec::rate_limited,
+                    "storage queue is full (" + std::to_string(st.cfg.max_queued)
+                      + " calls waiting); retry later");
+}
+
+bool queue_full(const storage_state& st) {
+  return st.enqueues.size() + st.calls.size() >= st.cfg.max_queued;
+}
 
 /// The error every call gets while PostgreSQL cannot be reached.
 caf::error unavailable_error() {
@@ -348,6 +361,10 @@ caf::typed_response_promise<T> enqueue_call(storage_pointer self, F fn,
     rp.deliver(unavailable_error());
     return rp;
   }
+  if (queue_full(st)) {
+    rp.deliver(queue_full_error(st));
+    return rp;
+  }
   auto slot = std::make_shared<std::optional<persistence::result<R>>>();
   storage_state::queued_call call;
   call.seq = st.next_seq++;
@@ -481,6 +498,10 @@ storage_actor::behavior_type make_storage(storage_pointer self,
       auto rp = self->make_response_promise<persistence::enqueue_result>();
       if (st.unavailable()) {
         rp.deliver(unavailable_error());
+        return rp;
+      }
+      if (queue_full(st)) {
+        rp.deliver(queue_full_error(st));
         return rp;
       }
       storage_state::queued_enqueue q;
@@ -681,6 +702,25 @@ storage_actor::behavior_type make_storage(storage_pointer self,
         return db.prune_events(
           std::chrono::duration_cast<std::chrono::seconds>(retention));
       });
+    },
+    [self](atom::status) -> storage_status {
+      auto& st = self->state;
+      storage_status out;
+      out.ready = st.ready;
+      out.workers = static_cast<std::uint32_t>(st.workers.size());
+      for (auto& w : st.workers)
+        if (w.status == status::idle || w.status == status::busy)
+          ++out.connected;
+      out.queued = st.enqueues.size() + st.calls.size();
+      for (auto& [id, job] : st.running)
+        if (!job.is_connect)
+          ++out.running;
+      out.batches = st.counters.batches;
+      out.batched_requests = st.counters.batched_requests;
+      out.connection_losses = st.counters.connection_losses;
+      out.reconnects = st.counters.reconnects;
+      out.timeouts = st.counters.timeouts;
+      return out;
     },
     [self](atom::ping) -> caf::result<caf::ok_atom> {
       auto& st = self->state;

@@ -63,6 +63,10 @@ struct storage_config {
   caf::timespan reconnect_min = std::chrono::milliseconds(100);
   /// Largest reconnect delay.
   caf::timespan reconnect_max = std::chrono::seconds(5);
+  /// Calls allowed to wait in the actor's queues; beyond that new calls
+  /// fail fast with ec::rate_limited (back-pressure instead of unbounded
+  /// memory when PostgreSQL is slower than the callers).
+  std::size_t max_queued = 100000;
 };
 
 /// A message naming the first invalid setting, or an empty error.

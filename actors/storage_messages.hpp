@@ -293,3 +293,35 @@ typename Inspector::result_type inspect(Inspector& f, event_fail_outcome& x) {
 }
 
 } // namespace adbatch::persistence
+
+namespace adbatch {
+
+/// The storage actor's health (reply to atom::status), for /health and
+/// metrics.
+struct storage_status {
+  /// The first connection (and the migrations) succeeded.
+  bool ready = false;
+  /// Worker connections configured / currently connected.
+  std::uint32_t workers = 0;
+  std::uint32_t connected = 0;
+  /// Calls waiting for a connection / running on one.
+  std::uint64_t queued = 0;
+  std::uint64_t running = 0;
+  /// enqueue_batch calls and the enqueues they carried.
+  std::uint64_t batches = 0;
+  std::uint64_t batched_requests = 0;
+  /// Calls that found the connection broken; successful reconnects; calls
+  /// failed by queue_timeout.
+  std::uint64_t connection_losses = 0;
+  std::uint64_t reconnects = 0;
+  std::uint64_t timeouts = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, storage_status& x) {
+  return f(caf::meta::type_name("adbatch.storage_status"), x.ready, x.workers,
+           x.connected, x.queued, x.running, x.batches, x.batched_requests,
+           x.connection_losses, x.reconnects, x.timeouts);
+}
+
+} // namespace adbatch

@@ -52,6 +52,7 @@ void register_storage_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<std::vector<claimed_event>>(
     "std::vector<adbatch.claimed_event>");
   cfg.add_message_type<event_fail_outcome>("adbatch.event_fail_outcome");
+  cfg.add_message_type<storage_status>("adbatch.storage_status");
 }
 
 } // namespace adbatch

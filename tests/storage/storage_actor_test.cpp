@@ -389,6 +389,38 @@ TEST_CASE_METHOD(storage_fixture,
 }
 
 TEST_CASE_METHOD(storage_fixture,
+                 "a full queue fails new calls fast with rate_limited",
+                 "[storage]") {
+  cfg.max_queued = 2;
+  auto exec = std::make_shared<manual_executor>(1);
+  auto aut = spawn(exec);
+  exec->run_all();
+  sched.run();
+  self->send(aut, atom::enqueue::value, make_req(0)); // running
+  sched.run();
+  for (int i = 1; i <= 3; ++i) // two wait, the third is refused
+    self->send(aut, atom::enqueue::value, make_req(i));
+  sched.run();
+  CHECK(error_reply() == ec::rate_limited);
+  self->send(aut, atom::status::value);
+  sched.run();
+  auto st = reply<storage_status>();
+  REQUIRE(std::holds_alternative<storage_status>(st));
+  auto& s = std::get<storage_status>(st);
+  CHECK(s.ready);
+  CHECK(s.workers == 1);
+  CHECK(s.connected == 1);
+  CHECK(s.queued == 2);
+  CHECK(s.running == 1);
+  exec->run_all();
+  sched.run();
+  exec->run_all();
+  sched.run();
+  for (int i = 1; i <= 3; ++i)
+    CHECK(ok_reply().id == i);
+}
+
+TEST_CASE_METHOD(storage_fixture,
                  "shutdown answers queued calls with shutting_down",
                  "[storage]") {
   auto exec = std::make_shared<manual_executor>(1);
