@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "sim/linkedin/linkedin_data.hpp"
+#include "sim/meta/meta_model.hpp"
 
 namespace adbatch::sim::webhooks {
 
@@ -66,7 +67,10 @@ webhook_event make_event(source platform, std::uint64_t seed, std::uint64_t inde
         e.external_id = fixed_id(seed, 1, 15) + "_" + digits(r, 16);  // comment_id
       } else {
         e.kind = "leadgen";
-        e.external_id = digits(r, 16);  // leadgen_id
+        // A lead the Meta simulator (same seed, default world) really
+        // serves, so a receiver can fetch it after the notification.
+        meta::model world{seed, {}};
+        e.external_id = world.id_of(world.lead_at(index));  // leadgen_id
       }
       break;
     case source::whatsapp:
@@ -125,13 +129,21 @@ std::string render_body(const webhook_event& e, std::int64_t send_unix) {
                                  {"message", "Great offer! #" + std::to_string(e.index)},
                                  {"created_time", e.created_unix}}}};
       } else {
+        // Page, form and ad of the lead as the Meta simulator serves it
+        // (Graph's leadgen webhook names the ad "adgroup_id" too).
+        meta::model world{e.seed, {}};
+        auto lead = world.lead_at(e.index);
+        page_id = world.id_of({meta::kind::page, lead.a, 0, 0, 0});
+        auto attrs = world.attributes(lead);
+        auto ad_id = attrs["ad_id"];
         change = json::object{
           {"field", "leadgen"},
           {"value", json::object{{"leadgen_id", e.external_id},
                                  {"page_id", page_id},
-                                 {"form_id", fixed_id(e.seed, 2, 15)},
-                                 {"adgroup_id", fixed_id(e.seed, 3, 17)},
-                                 {"ad_id", fixed_id(e.seed, 3, 17)},
+                                 {"form_id", world.id_of({meta::kind::lead_form, lead.a,
+                                                          lead.c, 0, 0})},
+                                 {"adgroup_id", ad_id},
+                                 {"ad_id", ad_id},
                                  {"created_time", e.created_unix}}}};
       }
       // entry.time is the send time: it changes on every re-delivery.
