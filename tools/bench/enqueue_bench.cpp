@@ -300,14 +300,17 @@ int run_enqueue_bench(const enqueue_options& opts) {
   auto stored = count_rows(ci);
 
   // Phase 2: raw COPY of the same distinct rows, single stream.
-  std::vector<ps::validated_request> rows;
+  std::vector<ps::validated_request> rows;      // distinct, for COPY
+  std::vector<ps::validated_request> offered;   // all, for the INSERT
   rows.reserve(w.unique);
+  offered.reserve(w.requests.size());
   {
     std::set<std::string> keys;
     for (auto& r : w.requests) {
       auto v = ps::validate_request(r, {});
       if (!v)
         continue;
+      offered.push_back(*v);
       if (keys.insert(v->request_key).second)
         rows.push_back(std::move(*v));
     }
@@ -319,6 +322,21 @@ int run_enqueue_bench(const enqueue_options& opts) {
     return 1;
   }
   auto copy_s = copied->seconds;
+  // Phase 3: the same offered rows through one prepared de-duplicating
+  // INSERT per batch: what PostgreSQL allows for this shape of write.
+  std::size_t insert_new = 0;
+  auto ins = insert_rows(ci, offered, opts.max_batch, pm_pid, insert_new);
+  if (!ins) {
+    std::fprintf(stderr, "adbatch-bench: reference INSERT failed: %s\n",
+                 ins.error().message.c_str());
+    return 1;
+  }
+  double insert_per_s = static_cast<double>(offered.size()) / ins->seconds;
+  double insert_cpu = ins->cpu_self + std::max(0.0, ins->cpu_server);
+  double insert_per_cpu_s = copied->cpu_server >= 0 && ins->cpu_server >= 0
+                                && insert_cpu > 0
+                              ? static_cast<double>(offered.size()) / insert_cpu
+                              : -1;
   // Rows per CPU-second of client + server: independent of how much of the
   // shared machine the run got. Unknown (-1) for a remote server.
   bool cpu_known = eq.cpu_server >= 0 && copied->cpu_server >= 0;
@@ -373,6 +391,10 @@ int run_enqueue_bench(const enqueue_options& opts) {
     o["enqueue_per_cpu_s"] = enqueue_per_cpu_s;
     o["copy_per_cpu_s"] = copy_per_cpu_s;
     o["cpu_ratio"] = cpu_ratio;
+    o["insert_per_s"] = insert_per_s;
+    o["insert_per_cpu_s"] = insert_per_cpu_s;
+    o["insert_new_rows"] = insert_new;
+    o["insert_ratio"] = insert_per_s / copy_per_s;
     o["durable"] = (*db)->durability().find("fsync=on") != std::string::npos
                    && (*db)->durability().find("synchronous_commit=on")
                         != std::string::npos;
@@ -395,13 +417,23 @@ int run_enqueue_bench(const enqueue_options& opts) {
                 opts.requests, enqueue_s, enqueue_per_s);
     std::printf("%-34s %12zu %10.3f %12.0f\n", "raw COPY, single stream",
                 rows.size(), copy_s, copy_per_s);
-    std::printf("ratio enqueue/COPY: %.2f (wall clock)\n", ratio);
+    std::printf("%-34s %12zu %10.3f %12.0f\n",
+                "reference INSERT ON CONFLICT, 1 conn", offered.size(),
+                ins->seconds, insert_per_s);
+    std::printf("ratio enqueue/COPY: %.2f (wall clock); reference "
+                "INSERT/COPY: %.2f\n",
+                ratio, insert_per_s / copy_per_s);
     if (cpu_known)
       std::printf("per CPU-second (client + server): enqueue %.0f rows "
                   "(%.2f s CPU, %.2f s of it client), COPY %.0f rows "
                   "(%.2f s CPU); ratio %.2f\n",
                   enqueue_per_cpu_s, enqueue_cpu, eq.cpu_self, copy_per_cpu_s,
                   copy_cpu, cpu_ratio);
+    if (insert_per_cpu_s > 0)
+      std::printf("reference INSERT per CPU-second: %.0f rows (%.2f s CPU); "
+                  "ratio to COPY %.2f\n",
+                  insert_per_cpu_s, insert_cpu,
+                  insert_per_cpu_s / copy_per_cpu_s);
     std::printf("duplicates: %zu expected, %zu detected; errors: %zu; rows "
                 "stored: %lld\n",
                 w.duplicates, run->deduplicated.load(), run->errors.load(),

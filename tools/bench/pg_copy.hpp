@@ -28,4 +28,16 @@ copy_rows(const std::string& conninfo,
           const std::vector<persistence::validated_request>& rows,
           int postmaster_pid);
 
+/// A second reference point: what one de-duplicating INSERT statement per
+/// batch can do. Offers `rows` (duplicates included) in batches of
+/// `batch_size` as `INSERT ... SELECT FROM unnest(arrays) ON CONFLICT DO
+/// NOTHING RETURNING id` into adbatch.bench_insert (LIKE the queue table
+/// INCLUDING ALL), one commit per batch, one connection, no validation and
+/// no org checks. Answers the measurement and, in `inserted`, how many rows
+/// were new.
+persistence::result<copy_measurement>
+insert_rows(const std::string& conninfo,
+            const std::vector<persistence::validated_request>& rows,
+            std::size_t batch_size, int postmaster_pid, std::size_t& inserted);
+
 } // namespace adbatch::bench
