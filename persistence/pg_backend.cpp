@@ -144,6 +144,21 @@ pg_backend::list_connections(ad_platform p) {
 // -- enqueue
 // ----------------------------------------------------------------------------
 
+namespace {
+
+/// One element of a PostgreSQL array literal, double-quoted so that commas,
+/// braces, spaces and the word NULL in the text stay data.
+void append_array_element(std::string& out, const std::string& s) {
+  out += '"';
+  for (char ch : s) {
+    if (ch == '"' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  out += '"';
+}
+
+} // namespace
+
 std::vector<result<enqueue_result>>
 pg_backend::enqueue_batch(const std::vector<enqueue_request>& requests) {
   const std::size_t n = requests.size();
@@ -161,11 +176,21 @@ pg_backend::enqueue_batch(const std::vector<enqueue_request>& requests) {
     by_org[valid[i].org_id].push_back(i);
   }
 
+  const bool window = options_.dedup_window.count() > 0;
+  const std::string window_s = std::to_string(options_.dedup_window.count());
+  auto key_of = [&](std::size_t i) -> const std::string& {
+    return valid[i].request_key;
+  };
+
   // Everything below runs in ONE transaction (one commit for the batch).
+  // Per org: set the org, check its connections, insert (one statement for
+  // all its rows), and only when some key was not inserted one lookup.
+  // All four are prepared once per connection.
   auto body = [&]() -> result<void> {
     for (auto& [org, items] : by_org) {
-      if (auto r = conn_->exec("SELECT set_config('adbatch.org_id', $1, true)",
-                               {org});
+      if (auto r = conn_->exec_prepared(
+              "enq_org", "SELECT set_config('adbatch.org_id', $1, true)",
+              {org});
           !r)
         return r.error();
       // 1. The connections must exist in this org (RLS hides others),
@@ -173,13 +198,14 @@ pg_backend::enqueue_batch(const std::vector<enqueue_request>& requests) {
       std::set<std::string> conn_ids;
       for (auto i : items)
         conn_ids.insert(valid[i].connection_id);
-      auto rows = conn_->exec(
+      auto rows = conn_->exec_prepared(
+          "enq_connections",
           "SELECT connection_id::text, platform, enabled FROM "
           "adbatch.platform_connections "
           "WHERE connection_id = ANY($1::uuid[])",
           {array_literal(conn_ids, [](const std::string& s) { return s; })});
       if (!rows) return rows.error();
-      std::map<std::string, std::pair<std::string, bool>> known;
+      std::map<std::string, std::pair<std::string, bool>, std::less<>> known;
       for (int r = 0; r < rows->size(); ++r)
         known[rows->str(r, 0)] = {rows->str(r, 1), rows->boolean(r, 2)};
       std::vector<std::size_t> ok_items;
@@ -205,82 +231,121 @@ pg_backend::enqueue_batch(const std::vector<enqueue_request>& requests) {
         if (first_of_key.emplace(valid[i].request_key, i).second)
           unique_items.push_back(i);
       std::unordered_map<std::string, enqueue_result> by_key;
-      // 3. Completed within the window: hand back that row.
-      if (options_.dedup_window.count() > 0 && !unique_items.empty()) {
-        auto keys = array_literal(
-            unique_items, [&](std::size_t i) { return valid[i].request_key; });
-        auto done = conn_->exec(
-            "SELECT DISTINCT ON (request_key) request_key, id FROM "
-            "adbatch.batch_request_queue "
-            "WHERE request_key = ANY($1::text[]) AND status = 'completed' "
-            "AND completed_at > now() - $2::bigint * interval '1 second' "
-            "ORDER BY request_key, completed_at DESC",
-            {keys, std::to_string(options_.dedup_window.count())});
-        if (!done) return done.error();
-        for (int r = 0; r < done->size(); ++r)
-          by_key[done->str(r, 0)] = enqueue_result{done->i64(r, 1), true};
-      }
-      // 4. Insert the rest; a conflict means an active row has the key:
-      //    select it. If it finished in between, insert again.
-      std::vector<std::size_t> todo;
-      for (auto i : unique_items)
-        if (!by_key.count(valid[i].request_key)) todo.push_back(i);
+      // 3. Insert, as typed arrays unnested by the server. A key with a row
+      //    completed within the window is not inserted (NOT EXISTS in the
+      //    statement); a conflict means an active row has the key. The keys
+      //    RETURNING does not name are looked up once: the completed row if
+      //    there is one, else the active row. If neither exists any more
+      //    (the active row finished in between), insert again.
+      std::vector<std::size_t> todo = unique_items;
       for (int round = 0; round < 5 && !todo.empty(); ++round) {
-        boost::json::array rows_json;
-        rows_json.reserve(todo.size());
-        for (auto i : todo) {
-          const auto& v = valid[i];
-          rows_json.push_back(
-              boost::json::object{{"org_id", v.org_id},
-                                  {"platform", to_string(v.platform)},
-                                  {"connection_id", v.connection_id},
-                                  {"request_type", v.request_type},
-                                  {"params", v.params},
-                                  {"request_key", v.request_key},
-                                  {"priority", v.priority},
-                                  {"max_attempts", v.max_attempts},
-                                  {"n", rows_json.size()}});
+        std::string platforms = "{", conns = "{", types = "{", params = "{",
+                    keys = "{", priorities = "{", max_attempts = "{";
+        for (std::size_t k = 0; k < todo.size(); ++k) {
+          const auto& v = valid[todo[k]];
+          const char* sep = k == 0 ? "" : ",";
+          platforms += sep;
+          platforms += to_string(v.platform);
+          conns += sep;
+          conns += v.connection_id;
+          types += sep;
+          append_array_element(types, v.request_type);
+          params += sep;
+          append_array_element(params, v.params);
+          keys += sep;
+          keys += v.request_key;
+          priorities += sep;
+          priorities += std::to_string(v.priority);
+          max_attempts += sep;
+          max_attempts += std::to_string(v.max_attempts);
         }
+        for (auto* a : {&platforms, &conns, &types, &params, &keys,
+                        &priorities, &max_attempts})
+          *a += '}';
         // Ids follow the batch order (nextval runs after the inner sort),
         // but rows go in in key order: concurrent enqueuers then wait on
         // each other's uncommitted keys in one global order and cannot
         // deadlock.
-        auto ins = conn_->exec(
+        static const std::string insert_head =
             "INSERT INTO adbatch.batch_request_queue "
             "(id, org_id, platform, connection_id, request_type, params, "
-            "request_key, priority, "
-            "max_attempts) "
-            "SELECT s.id, s.org_id, s.platform, s.connection_id, "
-            "s.request_type, s.params::jsonb, "
-            "s.request_key, s.priority, s.max_attempts FROM ("
-            "  SELECT nextval('adbatch.batch_request_queue_id_seq') AS id, x.* "
-            "  FROM json_to_recordset($1::json) AS x(org_id uuid, platform "
-            "text, "
-            "  connection_id uuid, request_type text, params text, request_key "
-            "text, "
-            "  priority smallint, max_attempts integer, n bigint) "
-            "  ORDER BY x.n) s "
+            "request_key, priority, max_attempts) "
+            "SELECT s.id, $1::uuid, s.platform, s.connection_id, "
+            "s.request_type, s.params, s.request_key, s.priority, "
+            "s.max_attempts FROM ("
+            "  SELECT nextval('adbatch.batch_request_queue_id_seq') AS id, u.* "
+            "  FROM unnest($2::text[], $3::uuid[], $4::text[], $5::jsonb[], "
+            "  $6::text[], $7::smallint[], $8::int[]) WITH ORDINALITY "
+            "  AS u(platform, connection_id, request_type, params, "
+            "  request_key, priority, max_attempts, n) ";
+        static const std::string insert_tail =
+            "  ORDER BY u.n) s "
             "ORDER BY s.request_key "
             "ON CONFLICT (request_key) WHERE status IN ('pending', "
             "'processing') DO NOTHING "
-            "RETURNING request_key, id",
-            {boost::json::serialize(rows_json)});
+            "RETURNING request_key, id";
+        static const std::string insert_plain = insert_head + insert_tail;
+        static const std::string insert_window =
+            insert_head +
+            // A correlated scalar subquery (not NOT EXISTS, which the
+            // planner may turn into a scan of every completed row) stays
+            // one index probe per row on batch_request_queue_completed_key.
+            "  WHERE (SELECT 1 FROM adbatch.batch_request_queue d "
+            "  WHERE d.request_key = u.request_key AND d.status = 'completed' "
+            "  AND d.completed_at > now() - $9::bigint * interval '1 second' "
+            "  LIMIT 1) IS NULL " +
+            insert_tail;
+        std::vector<pg_param> args{org,   platforms,  conns,       types,
+                                   params, keys,      priorities,  max_attempts};
+        if (window) args.emplace_back(window_s);
+        auto ins = window ? conn_->exec_prepared("enq_insert_window",
+                                                 insert_window, args)
+                          : conn_->exec_prepared("enq_insert", insert_plain,
+                                                 args);
         if (!ins) return ins.error();
         for (int r = 0; r < ins->size(); ++r)
           by_key[ins->str(r, 0)] = enqueue_result{ins->i64(r, 1), false};
+        if (static_cast<std::size_t>(ins->size()) == todo.size()) break;
         std::vector<std::size_t> missing;
         for (auto i : todo)
           if (!by_key.count(valid[i].request_key)) missing.push_back(i);
         if (missing.empty()) break;
-        auto act = conn_->exec(
-            "SELECT request_key, id FROM adbatch.batch_request_queue "
-            "WHERE request_key = ANY($1::text[]) AND status IN ('pending', "
-            "'processing')",
-            {array_literal(
-                missing, [&](std::size_t i) { return valid[i].request_key; })});
-        if (!act) return act.error();
-        for (int r = 0; r < act->size(); ++r)
-          by_key[act->str(r, 0)] = enqueue_result{act->i64(r, 1), true};
+        // A completed row within the window wins over an active one (the
+        // newest completed one), as in the insert's filter. One index probe
+        // per key (LATERAL ... LIMIT 1): a prepared statement keeps its
+        // generic plan, and a plan chosen while the table was small must
+        // not turn into a scan of the org's rows once it is large.
+        auto found = conn_->exec_prepared(
+            "enq_lookup",
+            "SELECT k.key, a.id, NULL::bigint "
+            "FROM unnest($1::text[]) AS k(key) CROSS JOIN LATERAL ("
+            "  SELECT q.id FROM adbatch.batch_request_queue q "
+            "  WHERE q.request_key = k.key "
+            "  AND q.status IN ('pending', 'processing') LIMIT 1) a "
+            "UNION ALL "
+            "SELECT k.key, c.id, c.at "
+            "FROM unnest($1::text[]) AS k(key) CROSS JOIN LATERAL ("
+            "  SELECT q.id, " +
+                us("q.completed_at") +
+                " AS at FROM adbatch.batch_request_queue q "
+                "  WHERE $2::bigint > 0 AND q.request_key = k.key "
+                "  AND q.status = 'completed' "
+                "  AND q.completed_at > now() - $2::bigint * interval '1 "
+                "second' "
+                "  ORDER BY q.completed_at DESC LIMIT 1) c",
+            {array_literal(missing, key_of), window_s});
+        if (!found) return found.error();
+        // key -> completed_at of the row chosen so far (-1: an active row)
+        std::unordered_map<std::string, std::int64_t> chosen_at;
+        for (int r = 0; r < found->size(); ++r) {
+          auto key = found->str(r, 0);
+          const std::int64_t at =
+              found->is_null(r, 2) ? -1 : found->i64(r, 2);
+          auto [it, fresh] = chosen_at.emplace(key, at);
+          if (!fresh && at <= it->second) continue;
+          it->second = at;
+          by_key[key] = enqueue_result{found->i64(r, 1), true};
+        }
         todo.clear();
         for (auto i : missing)
           if (!by_key.count(valid[i].request_key)) todo.push_back(i);

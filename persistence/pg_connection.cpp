@@ -133,6 +133,43 @@ result<pg_rows> pg_connection::exec(std::string_view sql,
   return err;
 }
 
+result<pg_rows>
+pg_connection::exec_prepared(const std::string& name, std::string_view sql,
+                             const std::vector<pg_param>& params) {
+  if (!ok())
+    return make_error(error_code::storage_unavailable,
+                      "PostgreSQL connection is down");
+  if (prepared_.find(name) == prepared_.end()) {
+    // Parameter types come from the casts in the SQL. A prepared statement
+    // outlives the transaction it was made in, even one that rolls back.
+    std::string query{sql};
+    PGresult* prep = PQprepare(conn_, name.c_str(), query.c_str(),
+                               static_cast<int>(params.size()), nullptr);
+    if (!prep || PQresultStatus(prep) != PGRES_COMMAND_OK) {
+      auto err = error_of(prep);
+      if (prep) PQclear(prep);
+      return err;
+    }
+    PQclear(prep);
+    prepared_.insert(name);
+  }
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params)
+    values.push_back(p ? p->c_str() : nullptr);
+  PGresult* res =
+      PQexecPrepared(conn_, name.c_str(), static_cast<int>(values.size()),
+                     values.data(), nullptr, nullptr, 0);
+  const auto status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+    last_sqlstate_.clear();
+    return pg_rows{res};
+  }
+  auto err = error_of(res);
+  if (res) PQclear(res);
+  return err;
+}
+
 result<void> pg_connection::exec_script(std::string_view sql) {
   if (!ok())
     return make_error(error_code::storage_unavailable,

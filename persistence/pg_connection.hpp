@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,6 +62,13 @@ public:
   result<pg_rows> exec(std::string_view sql,
                        const std::vector<pg_param>& params = {});
 
+  /// Runs the statement `sql` as the prepared statement `name`: the first
+  /// call on this connection prepares it (PQprepare), later calls only
+  /// execute it, so the server parses and plans it once. A name must always
+  /// come with the same SQL.
+  result<pg_rows> exec_prepared(const std::string& name, std::string_view sql,
+                                const std::vector<pg_param>& params = {});
+
   /// Runs a script of one or more statements without parameters
   /// (simple query protocol).
   result<void> exec_script(std::string_view sql);
@@ -83,6 +91,8 @@ private:
 
   ::pg_conn* conn_;
   std::string last_sqlstate_;
+  /// Names of the statements prepared on this connection.
+  std::set<std::string, std::less<>> prepared_;
 };
 
 /// Quotes an identifier-safe literal produced from validated input (UUIDs,
