@@ -232,7 +232,7 @@ pg_backend::enqueue_batch(const std::vector<enqueue_request>& requests) {
           unique_items.push_back(i);
       std::unordered_map<std::string, enqueue_result> by_key;
       // 3. Insert, as typed arrays unnested by the server. A key with a row
-      //    completed within the window is not inserted (NOT EXISTS in the
+      //    completed within the window is not inserted (a probe in the
       //    statement); a conflict means an active row has the key. The keys
       //    RETURNING does not name are looked up once: the completed row if
       //    there is one, else the active row. If neither exists any more
