@@ -25,11 +25,14 @@
 #include <csignal>
 #include <cstring>
 #include <memory>
+#include <mutex>
+#include <utility>
 
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <caf/event_based_actor.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
@@ -66,8 +69,43 @@ sigset_t stop_signal_set() {
   sigaddset(&set, SIGTERM);
   // Raised by the supervisor watch when the tree quits on its own.
   sigaddset(&set, SIGUSR1);
+  // Raised when the start finished (either way).
+  sigaddset(&set, SIGUSR2);
   return set;
 }
+
+/// Consumes SIGUSR1/SIGUSR2 left pending by an earlier run in this process
+/// (tests run the node several times); they cannot concern this run.
+void drain_internal_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGUSR1);
+  sigaddset(&set, SIGUSR2);
+  timespec zero{0, 0};
+  while (sigtimedwait(&set, nullptr, &zero) > 0) {
+    // drop it
+  }
+}
+
+/// The start's result, handed from a CAF thread to the main thread.
+class start_outcome {
+public:
+  void set(std::vector<std::string> names, caf::error err) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    names_ = std::move(names);
+    err_ = std::move(err);
+  }
+
+  std::pair<std::vector<std::string>, caf::error> take() {
+    std::lock_guard<std::mutex> guard{mtx_};
+    return {std::move(names_), std::move(err_)};
+  }
+
+private:
+  std::mutex mtx_;
+  std::vector<std::string> names_;
+  caf::error err_;
+};
 
 int wait_for_signal() {
   auto set = stop_signal_set();
@@ -105,6 +143,7 @@ caf::timespan total(const std::vector<child_spec>& children,
 /// The endpoints that are really served, for the "is up" line.
 std::string describe_up(const config::config& cfg,
                         const std::vector<std::string>& running) {
+  // `running` is the start's reply: the children that came up.
   auto has = [&](const char* name) {
     return std::find(running.begin(), running.end(), name) != running.end();
   };
@@ -183,6 +222,11 @@ caf::error stop_node(caf::actor_system& sys, const supervisor_actor& sup,
 }
 
 void block_stop_signals() {
+  // A parent may hand down SIGINT as ignored (e.g. a non-interactive shell's
+  // background job); an ignored signal is discarded even while blocked, so
+  // restore the default first.
+  for (int sig : {SIGINT, SIGTERM, SIGUSR1, SIGUSR2})
+    std::signal(sig, SIG_DFL);
   auto set = stop_signal_set();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
@@ -196,55 +240,76 @@ int run_node(caf::actor_system& sys, const config::config& cfg,
   const auto& name = cfg.node.name;
   auto start_timeout = total(children, &child_spec::ready_timeout, 60s);
   auto stop_timeout = total(children, &child_spec::stop_timeout, 10s);
+  drain_internal_signals();
   log().info("adbatchd {} starts {} children", name, children.size());
-  auto sup = start_node(sys, std::move(sup_cfg), std::move(children),
-                        start_timeout);
-  if (!sup) {
-    log().critical("adbatchd {} failed to start: {}", name,
-                   render(sup.error()));
-    return exit_code_for(sup.error()) == exit_code::ok
-             ? exit_code::failure
-             : exit_code_for(sup.error());
-  }
-  // Wake the main thread if the tree quits on its own (escalation).
+  auto sup = sys.spawn(make_supervisor, std::move(sup_cfg), std::move(children));
+  // Wake the main thread if the tree quits on its own (escalation or a
+  // failed start): SIGUSR1 joins SIGINT/SIGTERM at the one wait point.
   auto stopping = std::make_shared<std::atomic<bool>>(false);
-  caf::actor_cast<caf::abstract_actor*>(*sup)->attach_functor(
+  caf::actor_cast<caf::abstract_actor*>(sup)->attach_functor(
     [stopping](const caf::error&) {
       if (!stopping->load())
         ::kill(::getpid(), SIGUSR1);
     });
-  std::vector<std::string> running;
-  {
-    caf::scoped_actor self{sys};
-    self->request(*sup, 10s, atom::status::value)
-      .receive(
-        [&](std::vector<child_status>& xs) {
-          for (auto& x : xs)
-            if (x.phase == "running")
-              running.push_back(x.name);
+  // The start runs asynchronously so that SIGINT/SIGTERM are acted on even
+  // while a slow child (storage's first connection) is starting. The
+  // outcome is handed over under a mutex and announced with SIGUSR2.
+  auto outcome = std::make_shared<start_outcome>();
+  sys.spawn([sup, outcome, start_timeout](caf::event_based_actor* self) {
+    self->request(sup, start_timeout, atom::start::value)
+      .then(
+        [self, outcome](std::vector<std::string>& names) {
+          outcome->set(std::move(names), caf::error{});
+          ::kill(::getpid(), SIGUSR2);
+          self->quit();
         },
-        [](caf::error&) {});
+        [self, outcome](caf::error& err) {
+          outcome->set({}, std::move(err));
+          ::kill(::getpid(), SIGUSR2);
+          self->quit();
+        });
+  });
+  bool up = false;
+  for (;;) {
+    auto sig = wait_for_signal();
+    if (sig == SIGUSR2) {
+      auto [names, err] = outcome->take();
+      up = !err;
+      if (err) {
+        stopping->store(true);
+        log().critical("adbatchd {} failed to start: {}", name, render(err));
+        stop_node(sys, sup, stop_timeout);
+        auto code = exit_code_for(err);
+        return code == exit_code::ok ? exit_code::failure : code;
+      }
+      log().info("adbatchd {} is up ({})", name, describe_up(cfg, names));
+      continue;
+    }
+    if (sig == SIGUSR1) {
+      // The supervisor quit by itself; stop_node collects its reason.
+      auto reason = stop_node(sys, sup, stop_timeout);
+      if (up)
+        log().critical("adbatchd {} stops: the supervisor quit: {}", name,
+                       render(reason));
+      else
+        log().critical("adbatchd {} failed to start: {}", name,
+                       render(reason));
+      auto code = exit_code_for(reason);
+      return code == exit_code::ok ? exit_code::failure : code;
+    }
+    stopping->store(true);
+    log().info("adbatchd {} received {}, shutting down", name,
+               sig == SIGINT ? "SIGINT" : "SIGTERM");
+    auto reason = stop_node(sys, sup, stop_timeout);
+    if (reason) {
+      log().error("adbatchd {} did not stop cleanly: {}", name,
+                  render(reason));
+      return exit_code_for(reason) == exit_code::ok ? exit_code::failure
+                                                    : exit_code_for(reason);
+    }
+    log().info("adbatchd stopped");
+    return exit_code::ok;
   }
-  log().info("adbatchd {} is up ({})", name, describe_up(cfg, running));
-  auto sig = wait_for_signal();
-  if (sig == SIGUSR1) {
-    // The supervisor quit by itself; stop_node collects its reason.
-    auto reason = stop_node(sys, *sup, stop_timeout);
-    log().critical("adbatchd {} stops: the supervisor quit: {}", name,
-                   render(reason));
-    auto code = exit_code_for(reason);
-    return code == exit_code::ok ? exit_code::failure : code;
-  }
-  stopping->store(true);
-  log().info("adbatchd {} received {}, shutting down", name,
-             sig == SIGINT ? "SIGINT" : "SIGTERM");
-  auto reason = stop_node(sys, *sup, stop_timeout);
-  if (reason) {
-    log().error("adbatchd {} did not stop cleanly: {}", name, render(reason));
-    return exit_code_for(reason);
-  }
-  log().info("adbatchd stopped");
-  return exit_code::ok;
 }
 
 } // namespace adbatch

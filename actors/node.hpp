@@ -49,7 +49,8 @@ start_node(caf::actor_system& sys, supervisor_config cfg,
 caf::error stop_node(caf::actor_system& sys, const supervisor_actor& sup,
                      caf::timespan timeout);
 
-/// Blocks SIGINT, SIGTERM and SIGUSR1 in the calling thread. Call it in
+/// Blocks SIGINT, SIGTERM, SIGUSR1 and SIGUSR2 in the calling thread (and
+/// resets them to their default action, undoing an inherited "ignore"). Call it in
 /// main before the actor_system is constructed, so every CAF thread
 /// inherits the mask and run_node's sigwait is the only receiver.
 void block_stop_signals();
@@ -57,7 +58,8 @@ void block_stop_signals();
 /// Runs the node for `cfg`: starts the tree, logs "adbatchd <name> is up",
 /// waits for SIGINT/SIGTERM (or for the supervisor to quit on its own),
 /// stops the tree and logs "adbatchd stopped". Returns an exit_code value.
-/// Requires block_stop_signals() first.
+/// A signal during the start stops the tree at once (exit 0). Requires
+/// block_stop_signals() first; uses SIGUSR1/SIGUSR2 internally.
 int run_node(caf::actor_system& sys, const config::config& cfg);
 
 /// run_node over an explicit tree (tests use it with their own children).

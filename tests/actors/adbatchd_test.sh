@@ -140,6 +140,35 @@ else
   not_ok "the node logs 'is up'" "$tmp/node.out" "$tmp/node.err"
 fi
 
+# 7. SIGINT while the start hangs (storage cannot reach its database) stops
+# the node at once, exit 0, without waiting for the readiness timeout.
+ADBATCH_DATABASE_URL="host=$tmp/no-such-socket-dir user=postgres dbname=postgres" \
+  "$exe" --config "$run_cfg" >"$tmp/hang.out" 2>"$tmp/hang.err" &
+node_pid=$!
+for _ in $(seq 1 600); do
+  grep -q "supervisor starts" "$tmp/hang.err" && break
+  kill -0 "$node_pid" 2>/dev/null || break
+  sleep 0.1
+done
+kill -INT "$node_pid" 2>/dev/null
+for _ in $(seq 1 600); do
+  kill -0 "$node_pid" 2>/dev/null || break
+  sleep 0.1
+done
+if kill -0 "$node_pid" 2>/dev/null; then
+  not_ok "SIGINT during a hanging start stops the node within 60 s" \
+    "$tmp/hang.err"
+else
+  wait "$node_pid"
+  rc=$?
+  node_pid=
+  if [ $rc -eq 0 ] && ! grep -q "is up" "$tmp/hang.err"; then
+    ok "SIGINT during a hanging start stops the node (exit 0)"
+  else
+    not_ok "SIGINT during a hanging start (rc=$rc)" "$tmp/hang.err"
+  fi
+fi
+
 if [ $failures -ne 0 ]; then
   echo "$failures check(s) failed"
   exit 1
