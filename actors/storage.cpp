@@ -1,8 +1,11 @@
 #include "actors/storage.hpp"
 
+#include "actors/enqueue_grouping.hpp"
+
 #include <algorithm>
 #include <exception>
 #include <optional>
+#include <unordered_set>
 #include <utility>
 
 #include <caf/actor_cast.hpp>
@@ -264,30 +267,72 @@ void start_connect(storage_pointer self, std::size_t w) {
     std::move(job));
 }
 
+/// Takes the next enqueue batch for an idle worker out of the queue: org
+/// affinity (no org of a running batch) and a fair share of the queue.
+std::vector<storage_state::queued_enqueue>
+take_enqueue_batch(storage_state& st, std::size_t workers) {
+  std::unordered_set<std::string> busy;
+  for (auto& [id, job] : st.running)
+    busy.insert(job.orgs.begin(), job.orgs.end());
+  std::vector<std::string_view> orgs;
+  orgs.reserve(st.enqueues.size());
+  for (auto& q : st.enqueues)
+    orgs.emplace_back(q.request.org_id);
+  auto target
+    = enqueue_batch_target(st.enqueues.size(), workers, st.cfg.max_batch);
+  auto picked = pick_enqueue_batch(orgs, busy, target, st.cfg.max_batch);
+  std::vector<storage_state::queued_enqueue> batch;
+  if (picked.empty())
+    return batch;
+  batch.reserve(picked.size());
+  std::deque<storage_state::queued_enqueue> rest;
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < st.enqueues.size(); ++i) {
+    if (next < picked.size() && picked[next] == i) {
+      batch.push_back(std::move(st.enqueues[i]));
+      ++next;
+    } else {
+      rest.push_back(std::move(st.enqueues[i]));
+    }
+  }
+  st.enqueues = std::move(rest);
+  return batch;
+}
+
 /// The oldest queued work goes first; enqueues go in groups.
 void dispatch(storage_pointer self) {
   auto& st = self->state;
+  // Workers that can take work now or when their job ends: each should
+  // get its share of the queue.
+  std::size_t usable = 0;
+  for (auto& w : st.workers)
+    usable += w.status == status::idle || w.status == status::busy ? 1 : 0;
   for (std::size_t w = 0; w < st.workers.size(); ++w) {
     if (st.workers[w].status != status::idle)
       continue;
     if (st.enqueues.empty() && st.calls.empty())
       break;
-    bool take_enqueues = !st.enqueues.empty()
-                         && (st.calls.empty()
-                             || st.enqueues.front().seq < st.calls.front().seq);
-    if (take_enqueues) {
-      auto n = std::min(st.enqueues.size(), st.cfg.max_batch);
+    std::vector<storage_state::queued_enqueue> batch;
+    // Enqueues go first when the oldest one is older than the oldest call
+    // (or there is no call); when every queued org is held by a running
+    // batch, the worker takes a call instead, or stays idle.
+    if (!st.enqueues.empty()
+        && (st.calls.empty()
+            || st.enqueues.front().seq < st.calls.front().seq))
+      batch = take_enqueue_batch(st, usable);
+    if (!batch.empty()) {
+      auto n = batch.size();
       auto requests
         = std::make_shared<std::vector<persistence::enqueue_request>>();
       requests->reserve(n);
       auto promises = std::make_shared<std::vector<
         caf::typed_response_promise<persistence::enqueue_result>>>();
       promises->reserve(n);
-      for (std::size_t i = 0; i < n; ++i) {
-        auto& q = st.enqueues.front();
+      std::unordered_set<std::string> orgs;
+      for (auto& q : batch) {
+        orgs.insert(q.request.org_id);
         requests->push_back(std::move(q.request));
         promises->push_back(std::move(q.promise));
-        st.enqueues.pop_front();
       }
       ++st.counters.batches;
       st.counters.batched_requests += n;
@@ -295,6 +340,7 @@ void dispatch(storage_pointer self) {
       auto results = std::make_shared<
         std::vector<persistence::result<persistence::enqueue_result>>>();
       storage_state::running_job job;
+      job.orgs.assign(orgs.begin(), orgs.end());
       job.finish = [promises, results]() -> bool {
         bool lost = false;
         if (results->size() != promises->size()) {
@@ -332,7 +378,7 @@ void dispatch(storage_pointer self) {
           }
         },
         std::move(job));
-    } else {
+    } else if (!st.calls.empty()) {
       auto call = std::move(st.calls.front());
       st.calls.pop_front();
       storage_state::running_job job;

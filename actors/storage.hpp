@@ -10,7 +10,10 @@
 // - Enqueues are grouped: they wait in a queue until a worker is idle (or
 //   the next dispatch message), then up to `max_batch` of them go to the
 //   worker as one enqueue_batch, one commit. Each caller is answered only
-//   after that commit.
+//   after that commit. An org is in at most one running batch at a time
+//   (org affinity, actors/enqueue_grouping.hpp): repeated requests never
+//   wait on another worker's uncommitted insert, and each org's rows go in
+//   as one larger statement.
 // - A call that fails with storage_unavailable marks its worker (and the
 //   idle ones, whose connections are dead too) down; each down worker
 //   reconnects after a backoff (100 ms doubling to 5 s by default). While
@@ -131,6 +134,9 @@ struct storage_state {
     std::function<void(const caf::error&)> abort;
     /// Connect jobs are handled apart from calls.
     bool is_connect = false;
+    /// The orgs of an enqueue batch: no other worker gets a batch with one
+    /// of them while this one runs (see actors/enqueue_grouping.hpp).
+    std::vector<std::string> orgs;
   };
 
   storage_config cfg;

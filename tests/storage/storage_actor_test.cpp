@@ -24,6 +24,8 @@ namespace {
 
 const std::string org = "aaaaaaaa-0000-4000-8000-000000000001";
 const std::string conn = "aaaaaaaa-1111-4000-8000-000000000001";
+const std::string org_b = "bbbbbbbb-0000-4000-8000-000000000002";
+const std::string conn_b = "bbbbbbbb-1111-4000-8000-000000000002";
 
 ps::enqueue_request make_req(int n, int priority = 5) {
   return ps::enqueue_request{org,
@@ -33,6 +35,13 @@ ps::enqueue_request make_req(int n, int priority = 5) {
                              R"({"n":)" + std::to_string(n) + "}",
                              priority,
                              3};
+}
+
+ps::enqueue_request make_req_b(int n) {
+  auto r = make_req(n);
+  r.org_id = org_b;
+  r.connection_id = conn_b;
+  return r;
 }
 
 /// Holds jobs until the test runs them: lets a test keep a worker "busy".
@@ -61,6 +70,21 @@ public:
     return n;
   }
 
+  /// Runs the oldest held job only.
+  void run_one() {
+    auto [w, fn] = std::move(jobs_.front());
+    jobs_.pop_front();
+    fn(backends_[w]);
+  }
+
+  /// The worker of each held job, oldest first.
+  std::vector<std::size_t> held_workers() const {
+    std::vector<std::size_t> out;
+    for (auto& j : jobs_)
+      out.push_back(j.first);
+    return out;
+  }
+
   std::size_t pending() const {
     return jobs_.size();
   }
@@ -81,6 +105,9 @@ struct storage_fixture : test::caf_fixture {
     c.connection_id = conn;
     c.org_id = org;
     c.platform = ps::ad_platform::meta;
+    REQUIRE(admin.add_connection(c).ok());
+    c.connection_id = conn_b;
+    c.org_id = org_b;
     REQUIRE(admin.add_connection(c).ok());
     cfg.queue_timeout = 2s;
     cfg.tick_interval = 1s;
@@ -434,4 +461,78 @@ TEST_CASE_METHOD(storage_fixture,
   sched.run();
   CHECK(error_reply() == ec::shutting_down);
   CHECK(error_reply() == ec::shutting_down);
+}
+
+TEST_CASE_METHOD(storage_fixture,
+                 "an org is in one running batch at a time; idle workers "
+                 "take the other orgs",
+                 "[storage]") {
+  auto exec = std::make_shared<manual_executor>(2);
+  auto aut = spawn(exec);
+  exec->run_all(); // worker 0 connects, then worker 1
+  sched.run();
+  exec->run_all();
+  sched.run();
+  REQUIRE(exec->pending() == 0);
+  // Two orgs arrive interleaved: each worker gets one whole org.
+  self->send(aut, atom::enqueue::value, make_req(0));
+  self->send(aut, atom::enqueue::value, make_req_b(0));
+  self->send(aut, atom::enqueue::value, make_req(1));
+  self->send(aut, atom::enqueue::value, make_req_b(1));
+  sched.run();
+  REQUIRE(exec->held_workers() == std::vector<std::size_t>{0, 1});
+  exec->run_one(); // worker 0: org A
+  sched.run();
+  CHECK(store->batch_sizes == std::vector<std::size_t>{2});
+  std::vector<ps::request_id> org_a_ids{ok_reply().id, ok_reply().id};
+  // Worker 1 still holds org B; worker 0 is idle. A repeat of an org B
+  // request must not run beside the uncommitted batch that has its key.
+  self->send(aut, atom::enqueue::value, make_req_b(0));
+  sched.run();
+  CHECK(exec->pending() == 1);
+  CHECK(no_reply());
+  // Org A work still goes to the idle worker at once.
+  self->send(aut, atom::enqueue::value, make_req(0));
+  sched.run();
+  REQUIRE(exec->held_workers() == std::vector<std::size_t>{1, 0});
+  exec->run_one(); // worker 1: org B's first batch commits
+  sched.run();
+  std::vector<ps::request_id> org_b_ids{ok_reply().id, ok_reply().id};
+  // ... and only then does the repeat run, on the idle worker 1.
+  REQUIRE(exec->held_workers() == std::vector<std::size_t>{0, 1});
+  exec->run_all();
+  sched.run();
+  std::set<ps::request_id> dedup_ids;
+  for (int i = 0; i < 2; ++i) {
+    auto r = ok_reply();
+    CHECK(r.deduplicated);
+    dedup_ids.insert(r.id);
+  }
+  CHECK(dedup_ids == std::set<ps::request_id>{org_a_ids[0], org_b_ids[0]});
+  CHECK(store->batch_sizes == std::vector<std::size_t>{2, 2, 1, 1});
+}
+
+TEST_CASE_METHOD(storage_fixture,
+                 "a call goes ahead of enqueues whose orgs are all busy",
+                 "[storage]") {
+  auto exec = std::make_shared<manual_executor>(2);
+  auto aut = spawn(exec);
+  exec->run_all();
+  sched.run();
+  exec->run_all();
+  sched.run();
+  self->send(aut, atom::enqueue::value, make_req(0));
+  sched.run(); // worker 0 holds org A
+  self->send(aut, atom::enqueue::value, make_req(1)); // waits for org A
+  self->send(aut, atom::stats::value, ps::ad_platform::meta);
+  sched.run();
+  REQUIRE(exec->held_workers() == std::vector<std::size_t>{0, 1});
+  exec->run_one(); // org A's batch
+  sched.run();
+  CHECK(ok_reply().id == 1);
+  exec->run_all(); // the stats call, then org A's second batch
+  sched.run();
+  auto st = reply<ps::queue_stats>();
+  REQUIRE(std::holds_alternative<ps::queue_stats>(st));
+  CHECK(ok_reply().id == 2);
 }
