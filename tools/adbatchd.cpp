@@ -16,11 +16,10 @@
 #include <CLI/CLI.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
-#include <caf/atom.hpp>
 #include <caf/io/middleman.hpp>
 
 #include "actors/node.hpp"
-#include "actors/types.hpp"
+#include "actors/system_config.hpp"
 #include "common/logger.hpp"
 #include "config/config.hpp"
 
@@ -47,11 +46,8 @@ int run(const adbatch::config::config& cfg) {
   // and only run_node's sigwait receives SIGINT/SIGTERM.
   adbatch::block_stop_signals();
   caf::actor_system_config sys_cfg;
-  adbatch::register_types(sys_cfg);
+  adbatch::configure_actor_system(sys_cfg);
   sys_cfg.load<caf::io::middleman>();
-  // CAF's own log file stays off; adbatch logs through common/logger.
-  sys_cfg.set("logger.file-verbosity", caf::atom("quiet"));
-  sys_cfg.set("logger.console-verbosity", caf::atom("quiet"));
   caf::actor_system sys{sys_cfg};
   return adbatch::run_node(sys, cfg);
 }

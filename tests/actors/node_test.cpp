@@ -18,6 +18,7 @@
 
 #include "actors/error.hpp"
 #include "actors/node.hpp"
+#include "actors/system_config.hpp"
 #include "actors/types.hpp"
 
 using namespace std::chrono_literals;
@@ -222,4 +223,19 @@ TEST_CASE("run_node returns 3 when a core child fails to start", "[node]") {
   };
   CHECK(run_node(sys, config::config{}, supervisor_config{}, {broken})
         == exit_code::start_failed);
+}
+
+TEST_CASE("the node's actor system polls little when idle", "[node]") {
+  caf::actor_system_config cfg;
+  adbatch::configure_actor_system(cfg);
+  caf::actor_system sys{cfg};
+  // CAF's defaults are 100 and 500. (That CAF's workers read these keys was
+  // checked against libcaf_core 0.17.6's own strings; the effect on CPU is
+  // measured by adbatch-bench, see docs/benchmarks.md.)
+  CHECK(caf::get_or(sys.config(), "work-stealing.aggressive-poll-attempts",
+                    std::size_t{100})
+        == 10);
+  CHECK(caf::get_or(sys.config(), "work-stealing.moderate-poll-attempts",
+                    std::size_t{500})
+        == 10);
 }

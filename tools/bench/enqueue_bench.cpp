@@ -18,7 +18,7 @@
 
 #include "actors/error.hpp"
 #include "actors/storage.hpp"
-#include "actors/types.hpp"
+#include "actors/system_config.hpp"
 #include "persistence/pg_backend.hpp"
 #include "persistence/pg_connection.hpp"
 #include "persistence/validation.hpp"
@@ -154,9 +154,8 @@ struct bench_config : caf::actor_system_config {
   explicit bench_config(std::size_t threads) {
     if (threads > 0)
       set("scheduler.max-threads", threads);
-    register_types(*this);
-    set("logger.console-verbosity", caf::atom("quiet"));
-    set("logger.file-verbosity", caf::atom("quiet"));
+    // The node's settings (scheduler polling included).
+    configure_actor_system(*this);
   }
 };
 
