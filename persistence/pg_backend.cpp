@@ -241,6 +241,17 @@ pg_backend::enqueue_batch(const std::vector<enqueue_request>& requests) {
       for (int round = 0; round < 5 && !todo.empty(); ++round) {
         std::string platforms = "{", conns = "{", types = "{", params = "{",
                     keys = "{", priorities = "{", max_attempts = "{";
+        // Sized up front: a batch's params array is tens of KB, and growing
+        // it by doubling costs copies and large frees.
+        std::size_t params_size = 2;
+        for (auto i : todo) params_size += valid[i].params.size() + 8;
+        params.reserve(params_size);
+        types.reserve(todo.size() * 24 + 2);
+        platforms.reserve(todo.size() * 9 + 2);
+        conns.reserve(todo.size() * 37 + 2);
+        keys.reserve(todo.size() * 65 + 2);
+        priorities.reserve(todo.size() * 3 + 2);
+        max_attempts.reserve(todo.size() * 4 + 2);
         for (std::size_t k = 0; k < todo.size(); ++k) {
           const auto& v = valid[todo[k]];
           const char* sep = k == 0 ? "" : ",";

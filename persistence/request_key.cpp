@@ -88,12 +88,23 @@ std::string request_key(std::string_view platform, std::string_view org_id,
                         std::string_view connection_id,
                         std::string_view request_type,
                         const boost::json::value& params) {
+  return request_key_of_canonical(platform, org_id, connection_id,
+                                  request_type, canonical_json(params));
+}
+
+std::string request_key_of_canonical(std::string_view platform,
+                                     std::string_view org_id,
+                                     std::string_view connection_id,
+                                     std::string_view request_type,
+                                     std::string_view canonical_params) {
   std::string buf;
+  buf.reserve(platform.size() + org_id.size() + connection_id.size()
+              + request_type.size() + canonical_params.size() + 40);
   append_field(buf, platform);
   append_field(buf, org_id);
   append_field(buf, connection_id);
   append_field(buf, request_type);
-  append_field(buf, canonical_json(params));
+  append_field(buf, canonical_params);
   return sha256_hex(buf);
 }
 

@@ -21,6 +21,14 @@ std::string request_key(std::string_view platform, std::string_view org_id,
                         std::string_view request_type,
                         const boost::json::value& params);
 
+/// The same key from params already in canonical form (canonical_json's
+/// output): callers that store the canonical text anyway render it once.
+std::string request_key_of_canonical(std::string_view platform,
+                                     std::string_view org_id,
+                                     std::string_view connection_id,
+                                     std::string_view request_type,
+                                     std::string_view canonical_params);
+
 /// Lower-case hex SHA-256 of arbitrary bytes (OpenSSL EVP).
 std::string sha256_hex(std::string_view bytes);
 

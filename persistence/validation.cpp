@@ -3,7 +3,6 @@
 #include "persistence/request_key.hpp"
 
 #include <boost/json.hpp>
-#include <cctype>
 
 namespace adbatch::persistence {
 
@@ -11,9 +10,11 @@ bool is_uuid(std::string_view text) {
   if (text.size() != 36) return false;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? text[i] != '-'
-             : !std::isxdigit(static_cast<unsigned char>(text[i])))
-      return false;
+    const char c = text[i];
+    // Plain comparisons, not <cctype>: those consult the locale per char.
+    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+                     (c >= 'A' && c <= 'F');
+    if (dash ? c != '-' : !hex) return false;
   }
   return true;
 }
@@ -21,7 +22,7 @@ bool is_uuid(std::string_view text) {
 std::string normalize_uuid(std::string_view text) {
   std::string out{text};
   for (auto& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return out;
 }
 
@@ -72,8 +73,9 @@ result<validated_request> validate_request(const enqueue_request& req,
     if (!why.empty()) return invalid(std::move(why));
   }
   out.params = canonical_json(params);
-  out.request_key = request_key(to_string(out.platform), out.org_id,
-                                out.connection_id, out.request_type, params);
+  out.request_key =
+      request_key_of_canonical(to_string(out.platform), out.org_id,
+                               out.connection_id, out.request_type, out.params);
   return out;
 }
 

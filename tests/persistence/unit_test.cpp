@@ -43,6 +43,18 @@ TEST_CASE("request key ignores key order, nesting order and whitespace") {
   CHECK(k1.find_first_not_of("0123456789abcdef") == std::string::npos);
 }
 
+TEST_CASE("the key from canonical params equals the key from the document") {
+  auto doc = boost::json::parse(R"({"z": [1, {"b": 2, "a": 1}], "a": "x"})");
+  CHECK(request_key_of_canonical("meta", org, conn, "get_campaigns",
+                                 canonical_json(doc)) ==
+        request_key("meta", org, conn, "get_campaigns", doc));
+  // A known value pins the byte layout (length-prefixed fields): keys stored
+  // by an earlier build must keep matching.
+  CHECK(key_of("meta", org, conn, "t", "{}") ==
+        sha256_hex(std::string{"4:meta\n36:"} + org + "\n36:" + conn +
+                   "\n1:t\n2:{}\n"));
+}
+
 TEST_CASE("request key changes with each of the five fields") {
   const auto base = key_of("meta", org, conn, "get_campaigns", R"({"a":1})");
   CHECK(base != key_of("google", org, conn, "get_campaigns", R"({"a":1})"));
@@ -168,4 +180,7 @@ TEST_CASE("uuids are recognised and normalised") {
   CHECK_FALSE(is_uuid("ABCDEF00x1111-2222-3333-444455556666"));
   CHECK(normalize_uuid("ABCDEF00-1111-2222-3333-444455556666") ==
         "abcdef00-1111-2222-3333-444455556666");
+  CHECK(is_uuid("0123abcd-ABCD-4ef0-89AB-0123456789ab"));
+  CHECK_FALSE(is_uuid("0123abcg-abcd-4ef0-89ab-0123456789ab"));
+  CHECK_FALSE(is_uuid(""));
 }

@@ -117,7 +117,11 @@ void issue_next(client_pointer self, storage_actor storage,
   if (st.next >= st.end)
     return;
   auto i = st.next++;
-  self->request(storage, 60s, atom::enqueue::value, run->requests[i])
+  // No client-side timeout: the storage actor answers every call itself
+  // (its queue_timeout and the backend's statement timeout bound the wait),
+  // and a per-request timer would cost each call a round trip through CAF's
+  // clock thread, which is the client's cost, not the queue's.
+  self->request(storage, caf::infinite, atom::enqueue::value, run->requests[i])
     .then(
       [=](const ps::enqueue_result& r) {
         if (r.deduplicated)
