@@ -287,13 +287,25 @@ CREATE INDEX batch_request_queue_org_id
 DROP INDEX adbatch.batch_request_queue_org;
 )sql";
 
-constexpr std::array<migration, 6> all_migrations{{
+// request_key is lower-case hex: byte order is the right order, and the
+// default collation (C.UTF-8 in the embedded cluster, often en_US.UTF-8
+// elsewhere) made every comparison in the two key indexes a strcoll call.
+// The de-dup check compares keys several times per enqueued row (the
+// ON CONFLICT arbiter check, the unique insert, the completed-window probe).
+// Rebuilds the two key indexes; the table itself is not rewritten.
+constexpr const char* m7_request_key_collation = R"sql(
+ALTER TABLE adbatch.batch_request_queue
+  ALTER COLUMN request_key TYPE text COLLATE "C";
+)sql";
+
+constexpr std::array<migration, 7> all_migrations{{
     {1, "roles and tables", m1_roles_and_tables},
     {2, "indexes", m2_indexes},
     {3, "ownership, grants and row-level security", m3_roles_rls},
     {4, "per-connection claim index", m4_connection_claim_index},
     {5, "webhook claim indexes", m5_webhook_claim_indexes},
     {6, "org request index in id order", m6_org_index},
+    {7, "request_key compares bytes (COLLATE \"C\")", m7_request_key_collation},
 }};
 
 // Serialises migrators of one database (advisory locks are per database).

@@ -28,6 +28,13 @@ TEST_CASE("migrations apply once and rerun as a no-op", "[pg]") {
       db.scalar(
           "SELECT count(*) FROM pg_class WHERE relname = 'batch_request_queue' "
           "AND relrowsecurity AND relforcerowsecurity") == 1);
+  // Both key indexes compare request keys bytewise (migration 7).
+  CHECK(db.scalar("SELECT count(*) FROM pg_index i "
+                  "JOIN pg_class c ON c.oid = i.indexrelid "
+                  "JOIN pg_collation k ON k.oid = i.indcollation[0] "
+                  "WHERE c.relname IN ('batch_request_queue_active_key', "
+                  "'batch_request_queue_completed_key') "
+                  "AND k.collname = 'C'") == 2);
 }
 
 TEST_CASE("concurrent migrators serialise on the advisory lock", "[pg]") {
