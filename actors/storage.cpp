@@ -267,20 +267,20 @@ void start_connect(storage_pointer self, std::size_t w) {
     std::move(job));
 }
 
-/// Takes the next enqueue batch for an idle worker out of the queue: org
-/// affinity (no org of a running batch) and a fair share of the queue.
+/// Takes the next enqueue batch for an idle worker out of the queue: no
+/// unit (org, lane) of a running batch, and a fair share of the queue.
 std::vector<storage_state::queued_enqueue>
 take_enqueue_batch(storage_state& st, std::size_t workers) {
   std::unordered_set<std::string> busy;
   for (auto& [id, job] : st.running)
-    busy.insert(job.orgs.begin(), job.orgs.end());
-  std::vector<std::string_view> orgs;
-  orgs.reserve(st.enqueues.size());
+    busy.insert(job.units.begin(), job.units.end());
+  std::vector<grouping_unit> units;
+  units.reserve(st.enqueues.size());
   for (auto& q : st.enqueues)
-    orgs.emplace_back(q.request.org_id);
+    units.push_back(grouping_unit{q.request.org_id, q.lane});
   auto target
     = enqueue_batch_target(st.enqueues.size(), workers, st.cfg.max_batch);
-  auto picked = pick_enqueue_batch(orgs, busy, target, st.cfg.max_batch);
+  auto picked = pick_enqueue_batch(units, busy, target, st.cfg.max_batch);
   std::vector<storage_state::queued_enqueue> batch;
   if (picked.empty())
     return batch;
@@ -328,9 +328,9 @@ void dispatch(storage_pointer self) {
       auto promises = std::make_shared<std::vector<
         caf::typed_response_promise<persistence::enqueue_result>>>();
       promises->reserve(n);
-      std::unordered_set<std::string> orgs;
+      std::unordered_set<std::string> units;
       for (auto& q : batch) {
-        orgs.insert(q.request.org_id);
+        units.insert(unit_key(q.request.org_id, q.lane));
         requests->push_back(std::move(q.request));
         promises->push_back(std::move(q.promise));
       }
@@ -340,7 +340,7 @@ void dispatch(storage_pointer self) {
       auto results = std::make_shared<
         std::vector<persistence::result<persistence::enqueue_result>>>();
       storage_state::running_job job;
-      job.orgs.assign(orgs.begin(), orgs.end());
+      job.units.assign(units.begin(), units.end());
       job.finish = [promises, results]() -> bool {
         bool lost = false;
         if (results->size() != promises->size()) {
@@ -553,6 +553,8 @@ storage_actor::behavior_type make_storage(storage_pointer self,
       storage_state::queued_enqueue q;
       q.seq = st.next_seq++;
       q.deadline = self->clock().now() + st.cfg.queue_timeout;
+      q.lane = enqueue_lane(req.connection_id, req.request_type, req.params,
+                            static_cast<std::uint32_t>(st.workers.size()));
       q.request = std::move(req);
       q.promise = rp;
       st.enqueues.push_back(std::move(q));

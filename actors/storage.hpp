@@ -10,10 +10,12 @@
 // - Enqueues are grouped: they wait in a queue until a worker is idle (or
 //   the next dispatch message), then up to `max_batch` of them go to the
 //   worker as one enqueue_batch, one commit. Each caller is answered only
-//   after that commit. An org is in at most one running batch at a time
-//   (org affinity, actors/enqueue_grouping.hpp): repeated requests never
-//   wait on another worker's uncommitted insert, and each org's rows go in
-//   as one larger statement.
+//   after that commit. Batches are formed by org and lane (a hash of the
+//   request), and a unit is in at most one running batch at a time
+//   (actors/enqueue_grouping.hpp): a repeated request never waits on
+//   another worker's uncommitted insert, batches keep orgs whole where they
+//   can (one statement per org), and a single busy org still uses every
+//   worker.
 // - A call that fails with storage_unavailable marks its worker (and the
 //   idle ones, whose connections are dead too) down; each down worker
 //   reconnects after a backoff (100 ms doubling to 5 s by default). While
@@ -108,6 +110,8 @@ struct storage_state {
   struct queued_enqueue {
     std::uint64_t seq = 0;
     caf::actor_clock::time_point deadline;
+    /// The request's lane within its org (enqueue_lane).
+    std::uint32_t lane = 0;
     persistence::enqueue_request request;
     caf::typed_response_promise<persistence::enqueue_result> promise;
   };
@@ -134,9 +138,10 @@ struct storage_state {
     std::function<void(const caf::error&)> abort;
     /// Connect jobs are handled apart from calls.
     bool is_connect = false;
-    /// The orgs of an enqueue batch: no other worker gets a batch with one
-    /// of them while this one runs (see actors/enqueue_grouping.hpp).
-    std::vector<std::string> orgs;
+    /// The grouping units (unit_key) of an enqueue batch: no other worker
+    /// gets a batch with one of them while this one runs (see
+    /// actors/enqueue_grouping.hpp).
+    std::vector<std::string> units;
   };
 
   storage_config cfg;

@@ -12,6 +12,7 @@
 #include <variant>
 
 #include "actors/error.hpp"
+#include "actors/enqueue_grouping.hpp"
 #include "actors/storage.hpp"
 #include "persistence/memory_backend.hpp"
 #include "tests/support/caf_fixture.hpp"
@@ -35,6 +36,16 @@ ps::enqueue_request make_req(int n, int priority = 5) {
                              R"({"n":)" + std::to_string(n) + "}",
                              priority,
                              3};
+}
+
+/// The first n >= start whose request (make_req(n) of org A, or make_req_b
+/// of org B) falls in `lane` of 2 (the lanes of a 2-worker storage actor).
+int n_in_lane(std::uint32_t lane, int start, bool org_b = false) {
+  for (int n = start;; ++n)
+    if (enqueue_lane(org_b ? conn_b : conn, "get_campaigns",
+                     R"({"n":)" + std::to_string(n) + "}", 2)
+        == lane)
+      return n;
 }
 
 ps::enqueue_request make_req_b(int n) {
@@ -179,7 +190,8 @@ struct storage_fixture : test::caf_fixture {
 
 } // namespace
 
-TEST_CASE_METHOD(storage_fixture, "enqueues sent together become one batch",
+TEST_CASE_METHOD(storage_fixture,
+                 "enqueues sent together become one batch per idle worker",
                  "[storage]") {
   auto aut = spawn(std::shared_ptr<storage_executor>(make_inline_executor(2)));
   CHECK(connect_calls == 2);
@@ -187,7 +199,10 @@ TEST_CASE_METHOD(storage_fixture, "enqueues sent together become one batch",
   for (int i = 0; i < n; ++i)
     self->send(aut, atom::enqueue::value, make_req(i % 40)); // 10 duplicates
   sched.run();
-  REQUIRE(store->batch_sizes == std::vector<std::size_t>{n});
+  // One org over two idle workers: one batch per lane, and each repeat in
+  // the batch of its original (the 10 repeats are de-duplicated).
+  REQUIRE(store->batch_sizes.size() == 2);
+  CHECK(store->batch_sizes[0] + store->batch_sizes[1] == n);
   std::set<ps::request_id> ids;
   int dups = 0;
   for (int i = 0; i < n; ++i) {
@@ -197,8 +212,9 @@ TEST_CASE_METHOD(storage_fixture, "enqueues sent together become one batch",
   }
   CHECK(ids.size() == 40);
   CHECK(dups == 10);
-  CHECK(state(aut).counters.batches == 1);
-  CHECK(state(aut).counters.largest_batch == n);
+  CHECK(state(aut).counters.batches == 2);
+  CHECK(state(aut).counters.largest_batch
+        == std::max(store->batch_sizes[0], store->batch_sizes[1]));
 }
 
 TEST_CASE_METHOD(storage_fixture,
@@ -397,7 +413,8 @@ TEST_CASE_METHOD(storage_fixture,
   REQUIRE(std::holds_alternative<ps::claim_result>(claimed));
   auto& cr = std::get<ps::claim_result>(claimed);
   REQUIRE(cr.requests.size() == 2);
-  CHECK(cr.requests[0].id == 3); // most urgent (priority 7) first
+  CHECK(cr.requests[0].priority == 7); // most urgent first
+  CHECK(cr.requests[1].priority == 8);
   self->send(aut, atom::complete::value, cr.requests[0].id, std::string{"w1"},
              std::string{R"({"ok":true})"});
   self->send(aut, atom::complete::value, cr.requests[1].id,
@@ -464,8 +481,8 @@ TEST_CASE_METHOD(storage_fixture,
 }
 
 TEST_CASE_METHOD(storage_fixture,
-                 "an org is in one running batch at a time; idle workers "
-                 "take the other orgs",
+                 "a unit (org, lane) is in one running batch at a time; idle "
+                 "workers take the others",
                  "[storage]") {
   auto exec = std::make_shared<manual_executor>(2);
   auto aut = spawn(exec);
@@ -474,25 +491,27 @@ TEST_CASE_METHOD(storage_fixture,
   exec->run_all();
   sched.run();
   REQUIRE(exec->pending() == 0);
-  // Two orgs arrive interleaved: each worker gets one whole org.
-  self->send(aut, atom::enqueue::value, make_req(0));
-  self->send(aut, atom::enqueue::value, make_req_b(0));
-  self->send(aut, atom::enqueue::value, make_req(1));
-  self->send(aut, atom::enqueue::value, make_req_b(1));
+  // Two orgs, all in lane 0, arrive interleaved: each worker gets one org.
+  const int a1 = n_in_lane(0, 0), a2 = n_in_lane(0, a1 + 1);
+  const int b1 = n_in_lane(0, 0, true), b2 = n_in_lane(0, b1 + 1, true);
+  self->send(aut, atom::enqueue::value, make_req(a1));
+  self->send(aut, atom::enqueue::value, make_req_b(b1));
+  self->send(aut, atom::enqueue::value, make_req(a2));
+  self->send(aut, atom::enqueue::value, make_req_b(b2));
   sched.run();
   REQUIRE(exec->held_workers() == std::vector<std::size_t>{0, 1});
   exec->run_one(); // worker 0: org A
   sched.run();
   CHECK(store->batch_sizes == std::vector<std::size_t>{2});
   std::vector<ps::request_id> org_a_ids{ok_reply().id, ok_reply().id};
-  // Worker 1 still holds org B; worker 0 is idle. A repeat of an org B
-  // request must not run beside the uncommitted batch that has its key.
-  self->send(aut, atom::enqueue::value, make_req_b(0));
+  // Worker 1 still holds org B's lane; worker 0 is idle. A repeat of an
+  // org B request must not run beside the uncommitted batch with its key.
+  self->send(aut, atom::enqueue::value, make_req_b(b1));
   sched.run();
   CHECK(exec->pending() == 1);
   CHECK(no_reply());
   // Org A work still goes to the idle worker at once.
-  self->send(aut, atom::enqueue::value, make_req(0));
+  self->send(aut, atom::enqueue::value, make_req(a1));
   sched.run();
   REQUIRE(exec->held_workers() == std::vector<std::size_t>{1, 0});
   exec->run_one(); // worker 1: org B's first batch commits
@@ -513,7 +532,7 @@ TEST_CASE_METHOD(storage_fixture,
 }
 
 TEST_CASE_METHOD(storage_fixture,
-                 "a call goes ahead of enqueues whose orgs are all busy",
+                 "one busy org uses both workers through its lanes",
                  "[storage]") {
   auto exec = std::make_shared<manual_executor>(2);
   auto aut = spawn(exec);
@@ -521,16 +540,39 @@ TEST_CASE_METHOD(storage_fixture,
   sched.run();
   exec->run_all();
   sched.run();
-  self->send(aut, atom::enqueue::value, make_req(0));
-  sched.run(); // worker 0 holds org A
-  self->send(aut, atom::enqueue::value, make_req(1)); // waits for org A
+  const int l0a = n_in_lane(0, 0), l0b = n_in_lane(0, l0a + 1);
+  const int l1a = n_in_lane(1, 0), l1b = n_in_lane(1, l1a + 1);
+  for (int n : {l0a, l1a, l0b, l1b})
+    self->send(aut, atom::enqueue::value, make_req(n));
+  sched.run();
+  REQUIRE(exec->held_workers() == std::vector<std::size_t>{0, 1});
+  exec->run_all();
+  sched.run();
+  CHECK(store->batch_sizes == std::vector<std::size_t>{2, 2});
+  for (int i = 0; i < 4; ++i)
+    CHECK_FALSE(ok_reply().deduplicated);
+}
+
+TEST_CASE_METHOD(storage_fixture,
+                 "a call goes ahead of enqueues whose units are all busy",
+                 "[storage]") {
+  auto exec = std::make_shared<manual_executor>(2);
+  auto aut = spawn(exec);
+  exec->run_all();
+  sched.run();
+  exec->run_all();
+  sched.run();
+  const int first = n_in_lane(0, 0), second = n_in_lane(0, first + 1);
+  self->send(aut, atom::enqueue::value, make_req(first));
+  sched.run(); // worker 0 holds org A, lane 0
+  self->send(aut, atom::enqueue::value, make_req(second)); // waits for it
   self->send(aut, atom::stats::value, ps::ad_platform::meta);
   sched.run();
   REQUIRE(exec->held_workers() == std::vector<std::size_t>{0, 1});
-  exec->run_one(); // org A's batch
+  exec->run_one(); // the first enqueue's batch
   sched.run();
   CHECK(ok_reply().id == 1);
-  exec->run_all(); // the stats call, then org A's second batch
+  exec->run_all(); // the stats call, then the second enqueue
   sched.run();
   auto st = reply<ps::queue_stats>();
   REQUIRE(std::holds_alternative<ps::queue_stats>(st));
