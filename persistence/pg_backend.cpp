@@ -157,6 +157,110 @@ void append_array_element(std::string& out, const std::string& s) {
   out += '"';
 }
 
+
+/// The insert of one org's items (step 3 of enqueue_batch): typed arrays
+/// unnested by the server, one statement for all of them.
+pg_step insert_step(const std::string& org,
+                    const std::vector<std::size_t>& todo,
+                    const std::vector<validated_request>& valid, bool window,
+                    const std::string& window_s) {
+  std::string platforms = "{", conns = "{", types = "{", params = "{",
+              keys = "{", priorities = "{", max_attempts = "{";
+  // Sized up front: a batch's params array is tens of KB, and growing it by
+  // doubling costs copies and large frees.
+  std::size_t params_size = 2;
+  for (auto i : todo) params_size += valid[i].params.size() + 8;
+  params.reserve(params_size);
+  types.reserve(todo.size() * 24 + 2);
+  platforms.reserve(todo.size() * 9 + 2);
+  conns.reserve(todo.size() * 37 + 2);
+  keys.reserve(todo.size() * 65 + 2);
+  priorities.reserve(todo.size() * 3 + 2);
+  max_attempts.reserve(todo.size() * 4 + 2);
+  for (std::size_t k = 0; k < todo.size(); ++k) {
+    const auto& v = valid[todo[k]];
+    const char* sep = k == 0 ? "" : ",";
+    platforms += sep;
+    platforms += to_string(v.platform);
+    conns += sep;
+    conns += v.connection_id;
+    types += sep;
+    append_array_element(types, v.request_type);
+    params += sep;
+    append_array_element(params, v.params);
+    keys += sep;
+    keys += v.request_key;
+    priorities += sep;
+    priorities += std::to_string(v.priority);
+    max_attempts += sep;
+    max_attempts += std::to_string(v.max_attempts);
+  }
+  for (auto* a :
+       {&platforms, &conns, &types, &params, &keys, &priorities, &max_attempts})
+    *a += '}';
+  // Ids follow the batch order (nextval runs after the inner sort), but rows
+  // go in in key order: concurrent enqueuers then wait on each other's
+  // uncommitted keys in one global order and cannot deadlock.
+  static const std::string insert_head =
+      "INSERT INTO adbatch.batch_request_queue "
+      "(id, org_id, platform, connection_id, request_type, params, "
+      "request_key, priority, max_attempts) "
+      "SELECT s.id, $1::uuid, s.platform, s.connection_id, "
+      "s.request_type, s.params, s.request_key, s.priority, "
+      "s.max_attempts FROM ("
+      "  SELECT nextval('adbatch.batch_request_queue_id_seq') AS id, u.* "
+      "  FROM unnest($2::text[], $3::uuid[], $4::text[], $5::jsonb[], "
+      "  $6::text[], $7::smallint[], $8::int[]) WITH ORDINALITY "
+      "  AS u(platform, connection_id, request_type, params, "
+      "  request_key, priority, max_attempts, n) ";
+  static const std::string insert_tail =
+      "  ORDER BY u.n) s "
+      "ORDER BY s.request_key "
+      "ON CONFLICT (request_key) WHERE status IN ('pending', "
+      "'processing') DO NOTHING "
+      "RETURNING request_key, id";
+  static const std::string insert_plain = insert_head + insert_tail;
+  static const std::string insert_window =
+      insert_head +
+      // A correlated scalar subquery (not NOT EXISTS, which the planner may
+      // turn into a scan of every completed row) stays one index probe per
+      // row on batch_request_queue_completed_key.
+      "  WHERE (SELECT 1 FROM adbatch.batch_request_queue d "
+      "  WHERE d.request_key = u.request_key AND d.status = 'completed' "
+      "  AND d.completed_at > now() - $9::bigint * interval '1 second' "
+      "  LIMIT 1) IS NULL " +
+      insert_tail;
+  std::vector<pg_param> args{org,    std::move(platforms), std::move(conns),
+                             std::move(types), std::move(params),
+                             std::move(keys), std::move(priorities),
+                             std::move(max_attempts)};
+  if (window) args.emplace_back(window_s);
+  return window ? pg_step{"enq_insert_window", insert_window, std::move(args)}
+                : pg_step{"enq_insert", insert_plain, std::move(args)};
+}
+
+/// The lookup of keys the insert did not name: the active row, and the
+/// newest row completed within the window ($2 seconds; 0 = off).
+const std::string& lookup_sql() {
+  static const std::string sql =
+      "SELECT k.key, a.id, NULL::bigint "
+      "FROM unnest($1::text[]) AS k(key) CROSS JOIN LATERAL ("
+      "  SELECT q.id FROM adbatch.batch_request_queue q "
+      "  WHERE q.request_key = k.key "
+      "  AND q.status IN ('pending', 'processing') LIMIT 1) a "
+      "UNION ALL "
+      "SELECT k.key, c.id, c.at "
+      "FROM unnest($1::text[]) AS k(key) CROSS JOIN LATERAL ("
+      "  SELECT q.id, " +
+      us("q.completed_at") +
+      " AS at FROM adbatch.batch_request_queue q "
+      "  WHERE $2::bigint > 0 AND q.request_key = k.key "
+      "  AND q.status = 'completed' "
+      "  AND q.completed_at > now() - $2::bigint * interval '1 second' "
+      "  ORDER BY q.completed_at DESC LIMIT 1) c";
+  return sql;
+}
+
 } // namespace
 
 std::vector<result<enqueue_result>>
@@ -183,32 +287,61 @@ pg_backend::enqueue_batch(const std::vector<enqueue_request>& requests) {
   };
 
   // Everything below runs in ONE transaction (one commit for the batch).
-  // Per org: set the org, check its connections, insert (one statement for
-  // all its rows), and only when some key was not inserted one lookup.
-  // All four are prepared once per connection.
+  // Row-level security scopes each statement to one org, so every org gets
+  // its own statements: set the org, check its connections, insert (one
+  // statement for all its rows), and only when some key was not inserted a
+  // lookup. The orgs' statements of each phase go out together in one
+  // pipeline (one round trip per phase, not per org), and all of them are
+  // prepared once per connection.
+  struct org_work {
+    const std::string* org = nullptr;
+    std::vector<std::size_t> ok_items;
+    /// The first item of each key (later ones share its row).
+    std::unordered_map<std::string, std::size_t> first_of_key;
+    /// Items whose key has no row yet.
+    std::vector<std::size_t> todo;
+  };
+  auto set_org = [](const std::string& org) {
+    return pg_step{"enq_org", "SELECT set_config('adbatch.org_id', $1, true)",
+                   {org}};
+  };
   auto body = [&]() -> result<void> {
+    // 1. The connections must exist in the org (RLS hides others), match
+    //    the platform and be enabled.
+    std::vector<pg_step> steps;
+    // Generic plans for this transaction's statements: their plans do not
+    // depend on the parameter values (array sizes aside), and left to
+    // itself PostgreSQL kept re-planning the insert on every execution
+    // (~0.1 ms each, which dominated when a batch spans hundreds of orgs).
+    steps.push_back(pg_step{
+        "enq_generic_plans",
+        "SELECT set_config('plan_cache_mode', 'force_generic_plan', true)",
+        {}});
     for (auto& [org, items] : by_org) {
-      if (auto r = conn_->exec_prepared(
-              "enq_org", "SELECT set_config('adbatch.org_id', $1, true)",
-              {org});
-          !r)
-        return r.error();
-      // 1. The connections must exist in this org (RLS hides others),
-      //    match the platform and be enabled.
       std::set<std::string> conn_ids;
       for (auto i : items)
         conn_ids.insert(valid[i].connection_id);
-      auto rows = conn_->exec_prepared(
+      steps.push_back(set_org(org));
+      steps.push_back(pg_step{
           "enq_connections",
           "SELECT connection_id::text, platform, enabled FROM "
           "adbatch.platform_connections "
           "WHERE connection_id = ANY($1::uuid[])",
-          {array_literal(conn_ids, [](const std::string& s) { return s; })});
-      if (!rows) return rows.error();
+          {array_literal(conn_ids, [](const std::string& s) { return s; })}});
+    }
+    auto checked = conn_->exec_pipeline(steps);
+    if (!checked) return checked.error();
+    std::vector<org_work> work;
+    work.reserve(by_org.size());
+    std::size_t step = 2; // after the plan setting and the first set_org
+    for (auto& [org, items] : by_org) {
+      const auto& rows = (*checked)[step];
+      step += 2;
       std::map<std::string, std::pair<std::string, bool>, std::less<>> known;
-      for (int r = 0; r < rows->size(); ++r)
-        known[rows->str(r, 0)] = {rows->str(r, 1), rows->boolean(r, 2)};
-      std::vector<std::size_t> ok_items;
+      for (int r = 0; r < rows.size(); ++r)
+        known[rows.str(r, 0)] = {rows.str(r, 1), rows.boolean(r, 2)};
+      auto& w = work.emplace_back();
+      w.org = &org;
       for (auto i : items) {
         const auto& v = valid[i];
         auto it = known.find(v.connection_id);
@@ -222,146 +355,80 @@ pg_backend::enqueue_batch(const std::vector<enqueue_request>& requests) {
         else if (!it->second.second)
           out[i] = invalid("connection " + v.connection_id + " is disabled");
         else
-          ok_items.push_back(i);
+          w.ok_items.push_back(i);
       }
       // 2. Identical requests inside the batch share one row.
-      std::unordered_map<std::string, std::size_t> first_of_key;
-      std::vector<std::size_t> unique_items;
-      for (auto i : ok_items)
-        if (first_of_key.emplace(valid[i].request_key, i).second)
-          unique_items.push_back(i);
-      std::unordered_map<std::string, enqueue_result> by_key;
-      // 3. Insert, as typed arrays unnested by the server. A key with a row
-      //    completed within the window is not inserted (a probe in the
-      //    statement); a conflict means an active row has the key. The keys
-      //    RETURNING does not name are looked up once: the completed row if
-      //    there is one, else the active row. If neither exists any more
-      //    (the active row finished in between), insert again.
-      std::vector<std::size_t> todo = unique_items;
-      for (int round = 0; round < 5 && !todo.empty(); ++round) {
-        std::string platforms = "{", conns = "{", types = "{", params = "{",
-                    keys = "{", priorities = "{", max_attempts = "{";
-        // Sized up front: a batch's params array is tens of KB, and growing
-        // it by doubling costs copies and large frees.
-        std::size_t params_size = 2;
-        for (auto i : todo) params_size += valid[i].params.size() + 8;
-        params.reserve(params_size);
-        types.reserve(todo.size() * 24 + 2);
-        platforms.reserve(todo.size() * 9 + 2);
-        conns.reserve(todo.size() * 37 + 2);
-        keys.reserve(todo.size() * 65 + 2);
-        priorities.reserve(todo.size() * 3 + 2);
-        max_attempts.reserve(todo.size() * 4 + 2);
-        for (std::size_t k = 0; k < todo.size(); ++k) {
-          const auto& v = valid[todo[k]];
-          const char* sep = k == 0 ? "" : ",";
-          platforms += sep;
-          platforms += to_string(v.platform);
-          conns += sep;
-          conns += v.connection_id;
-          types += sep;
-          append_array_element(types, v.request_type);
-          params += sep;
-          append_array_element(params, v.params);
-          keys += sep;
-          keys += v.request_key;
-          priorities += sep;
-          priorities += std::to_string(v.priority);
-          max_attempts += sep;
-          max_attempts += std::to_string(v.max_attempts);
-        }
-        for (auto* a : {&platforms, &conns, &types, &params, &keys,
-                        &priorities, &max_attempts})
-          *a += '}';
-        // Ids follow the batch order (nextval runs after the inner sort),
-        // but rows go in in key order: concurrent enqueuers then wait on
-        // each other's uncommitted keys in one global order and cannot
-        // deadlock.
-        static const std::string insert_head =
-            "INSERT INTO adbatch.batch_request_queue "
-            "(id, org_id, platform, connection_id, request_type, params, "
-            "request_key, priority, max_attempts) "
-            "SELECT s.id, $1::uuid, s.platform, s.connection_id, "
-            "s.request_type, s.params, s.request_key, s.priority, "
-            "s.max_attempts FROM ("
-            "  SELECT nextval('adbatch.batch_request_queue_id_seq') AS id, u.* "
-            "  FROM unnest($2::text[], $3::uuid[], $4::text[], $5::jsonb[], "
-            "  $6::text[], $7::smallint[], $8::int[]) WITH ORDINALITY "
-            "  AS u(platform, connection_id, request_type, params, "
-            "  request_key, priority, max_attempts, n) ";
-        static const std::string insert_tail =
-            "  ORDER BY u.n) s "
-            "ORDER BY s.request_key "
-            "ON CONFLICT (request_key) WHERE status IN ('pending', "
-            "'processing') DO NOTHING "
-            "RETURNING request_key, id";
-        static const std::string insert_plain = insert_head + insert_tail;
-        static const std::string insert_window =
-            insert_head +
-            // A correlated scalar subquery (not NOT EXISTS, which the
-            // planner may turn into a scan of every completed row) stays
-            // one index probe per row on batch_request_queue_completed_key.
-            "  WHERE (SELECT 1 FROM adbatch.batch_request_queue d "
-            "  WHERE d.request_key = u.request_key AND d.status = 'completed' "
-            "  AND d.completed_at > now() - $9::bigint * interval '1 second' "
-            "  LIMIT 1) IS NULL " +
-            insert_tail;
-        std::vector<pg_param> args{org,   platforms,  conns,       types,
-                                   params, keys,      priorities,  max_attempts};
-        if (window) args.emplace_back(window_s);
-        auto ins = window ? conn_->exec_prepared("enq_insert_window",
-                                                 insert_window, args)
-                          : conn_->exec_prepared("enq_insert", insert_plain,
-                                                 args);
-        if (!ins) return ins.error();
-        for (int r = 0; r < ins->size(); ++r)
-          by_key[ins->str(r, 0)] = enqueue_result{ins->i64(r, 1), false};
-        if (static_cast<std::size_t>(ins->size()) == todo.size()) break;
+      for (auto i : w.ok_items)
+        if (w.first_of_key.emplace(valid[i].request_key, i).second)
+          w.todo.push_back(i);
+    }
+    // Keys include the org, so one map serves every org of the batch.
+    std::unordered_map<std::string, enqueue_result> by_key;
+    // 3. Insert, as typed arrays unnested by the server. A key with a row
+    //    completed within the window is not inserted (a probe in the
+    //    statement); a conflict means an active row has the key. The keys
+    //    RETURNING does not name are looked up once: the completed row if
+    //    there is one, else the active row. If neither exists any more
+    //    (the active row finished in between), insert again.
+    for (int round = 0; round < 5; ++round) {
+      steps.clear();
+      std::vector<org_work*> inserting;
+      for (auto& w : work) {
+        if (w.todo.empty()) continue;
+        steps.push_back(set_org(*w.org));
+        steps.push_back(insert_step(*w.org, w.todo, valid, window, window_s));
+        inserting.push_back(&w);
+      }
+      if (inserting.empty()) break;
+      auto ins = conn_->exec_pipeline(steps);
+      if (!ins) return ins.error();
+      steps.clear();
+      std::vector<org_work*> looking;
+      for (std::size_t k = 0; k < inserting.size(); ++k) {
+        auto& w = *inserting[k];
+        const auto& rows = (*ins)[2 * k + 1];
+        for (int r = 0; r < rows.size(); ++r)
+          by_key[rows.str(r, 0)] = enqueue_result{rows.i64(r, 1), false};
         std::vector<std::size_t> missing;
-        for (auto i : todo)
-          if (!by_key.count(valid[i].request_key)) missing.push_back(i);
-        if (missing.empty()) break;
+        if (static_cast<std::size_t>(rows.size()) != w.todo.size())
+          for (auto i : w.todo)
+            if (!by_key.count(valid[i].request_key)) missing.push_back(i);
+        w.todo = std::move(missing);
+        if (w.todo.empty()) continue;
         // A completed row within the window wins over an active one (the
-        // newest completed one), as in the insert's filter. One index probe
-        // per key (LATERAL ... LIMIT 1): a prepared statement keeps its
-        // generic plan, and a plan chosen while the table was small must
-        // not turn into a scan of the org's rows once it is large.
-        auto found = conn_->exec_prepared(
-            "enq_lookup",
-            "SELECT k.key, a.id, NULL::bigint "
-            "FROM unnest($1::text[]) AS k(key) CROSS JOIN LATERAL ("
-            "  SELECT q.id FROM adbatch.batch_request_queue q "
-            "  WHERE q.request_key = k.key "
-            "  AND q.status IN ('pending', 'processing') LIMIT 1) a "
-            "UNION ALL "
-            "SELECT k.key, c.id, c.at "
-            "FROM unnest($1::text[]) AS k(key) CROSS JOIN LATERAL ("
-            "  SELECT q.id, " +
-                us("q.completed_at") +
-                " AS at FROM adbatch.batch_request_queue q "
-                "  WHERE $2::bigint > 0 AND q.request_key = k.key "
-                "  AND q.status = 'completed' "
-                "  AND q.completed_at > now() - $2::bigint * interval '1 "
-                "second' "
-                "  ORDER BY q.completed_at DESC LIMIT 1) c",
-            {array_literal(missing, key_of), window_s});
-        if (!found) return found.error();
+        // newest completed one), as in the insert's filter. One index
+        // probe per key (LATERAL ... LIMIT 1): a prepared statement keeps
+        // its generic plan, and a plan chosen while the table was small
+        // must not turn into a scan of the org's rows once it is large.
+        steps.push_back(set_org(*w.org));
+        steps.push_back(pg_step{"enq_lookup", lookup_sql(),
+                                {array_literal(w.todo, key_of), window_s}});
+        looking.push_back(&w);
+      }
+      if (looking.empty()) break;
+      auto found = conn_->exec_pipeline(steps);
+      if (!found) return found.error();
+      for (std::size_t k = 0; k < looking.size(); ++k) {
+        auto& w = *looking[k];
+        const auto& rows = (*found)[2 * k + 1];
         // key -> completed_at of the row chosen so far (-1: an active row)
         std::unordered_map<std::string, std::int64_t> chosen_at;
-        for (int r = 0; r < found->size(); ++r) {
-          auto key = found->str(r, 0);
-          const std::int64_t at =
-              found->is_null(r, 2) ? -1 : found->i64(r, 2);
+        for (int r = 0; r < rows.size(); ++r) {
+          auto key = rows.str(r, 0);
+          const std::int64_t at = rows.is_null(r, 2) ? -1 : rows.i64(r, 2);
           auto [it, fresh] = chosen_at.emplace(key, at);
           if (!fresh && at <= it->second) continue;
           it->second = at;
-          by_key[key] = enqueue_result{found->i64(r, 1), true};
+          by_key[key] = enqueue_result{rows.i64(r, 1), true};
         }
-        todo.clear();
-        for (auto i : missing)
-          if (!by_key.count(valid[i].request_key)) todo.push_back(i);
+        std::vector<std::size_t> still;
+        for (auto i : w.todo)
+          if (!by_key.count(valid[i].request_key)) still.push_back(i);
+        w.todo = std::move(still);
       }
-      for (auto i : ok_items) {
+    }
+    for (auto& w : work) {
+      for (auto i : w.ok_items) {
         auto it = by_key.find(valid[i].request_key);
         if (it == by_key.end()) {
           out[i] =
@@ -370,7 +437,7 @@ pg_backend::enqueue_batch(const std::vector<enqueue_request>& requests) {
           continue;
         }
         auto res = it->second;
-        if (first_of_key[valid[i].request_key] != i) res.deduplicated = true;
+        if (w.first_of_key[valid[i].request_key] != i) res.deduplicated = true;
         out[i] = res;
       }
     }

@@ -1,6 +1,8 @@
 #include "persistence/pg_connection.hpp"
 
+#include <cerrno>
 #include <cstdlib>
+#include <poll.h>
 #include <libpq-fe.h>
 #include <stdexcept>
 #include <string>
@@ -139,20 +141,7 @@ pg_connection::exec_prepared(const std::string& name, std::string_view sql,
   if (!ok())
     return make_error(error_code::storage_unavailable,
                       "PostgreSQL connection is down");
-  if (prepared_.find(name) == prepared_.end()) {
-    // Parameter types come from the casts in the SQL. A prepared statement
-    // outlives the transaction it was made in, even one that rolls back.
-    std::string query{sql};
-    PGresult* prep = PQprepare(conn_, name.c_str(), query.c_str(),
-                               static_cast<int>(params.size()), nullptr);
-    if (!prep || PQresultStatus(prep) != PGRES_COMMAND_OK) {
-      auto err = error_of(prep);
-      if (prep) PQclear(prep);
-      return err;
-    }
-    PQclear(prep);
-    prepared_.insert(name);
-  }
+  if (auto p = prepare_once(name, sql, params.size()); !p) return p.error();
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params)
@@ -168,6 +157,124 @@ pg_connection::exec_prepared(const std::string& name, std::string_view sql,
   auto err = error_of(res);
   if (res) PQclear(res);
   return err;
+}
+
+result<void> pg_connection::prepare_once(const std::string& name,
+                                         std::string_view sql,
+                                         std::size_t n_params) {
+  if (prepared_.find(name) != prepared_.end()) return {};
+  // Parameter types come from the casts in the SQL. A prepared statement
+  // outlives the transaction it was made in, even one that rolls back.
+  std::string query{sql};
+  PGresult* prep = PQprepare(conn_, name.c_str(), query.c_str(),
+                             static_cast<int>(n_params), nullptr);
+  if (!prep || PQresultStatus(prep) != PGRES_COMMAND_OK) {
+    auto err = error_of(prep);
+    if (prep) PQclear(prep);
+    return err;
+  }
+  PQclear(prep);
+  prepared_.insert(name);
+  return {};
+}
+
+bool pg_connection::finish_pipeline() {
+  if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF) return true;
+  PQsetnonblocking(conn_, 0);
+  // Every query's results end with a null result; the sync ends it all.
+  for (int nulls_in_a_row = 0; nulls_in_a_row < 2;) {
+    if (PQstatus(conn_) != CONNECTION_OK) break;
+    PGresult* res = PQgetResult(conn_);
+    if (res == nullptr) {
+      ++nulls_in_a_row;
+      continue;
+    }
+    nulls_in_a_row = 0;
+    const bool sync = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
+    PQclear(res);
+    if (sync) break;
+  }
+  return PQexitPipelineMode(conn_) == 1;
+}
+
+result<std::vector<pg_rows>>
+pg_connection::exec_pipeline(const std::vector<pg_step>& steps) {
+  if (!ok())
+    return make_error(error_code::storage_unavailable,
+                      "PostgreSQL connection is down");
+  std::vector<pg_rows> out;
+  if (steps.empty()) return out;
+  for (const auto& st : steps)
+    if (auto p = prepare_once(st.name, st.sql, st.params.size()); !p)
+      return p.error();
+  auto broken = [this](const char* what) -> db_error {
+    std::string msg = std::string{what} + ": " + PQerrorMessage(conn_);
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
+      msg.pop_back();
+    const bool lost = !finish_pipeline() || PQstatus(conn_) != CONNECTION_OK;
+    last_sqlstate_.clear();
+    return make_error(lost ? error_code::storage_unavailable
+                           : error_code::storage_error,
+                      msg);
+  };
+  if (PQenterPipelineMode(conn_) != 1)
+    return make_error(error_code::storage_error,
+                      std::string{"cannot enter pipeline mode: "} +
+                          PQerrorMessage(conn_));
+  // Non-blocking while sending: libpq then queues the commands in its
+  // buffer instead of waiting for the socket, and the flush loop below
+  // reads answers whenever the server has some, so neither side can wait
+  // forever on the other's full buffer.
+  if (PQsetnonblocking(conn_, 1) != 0) return broken("cannot send");
+  std::vector<const char*> values;
+  for (const auto& st : steps) {
+    values.clear();
+    for (const auto& p : st.params) values.push_back(p ? p->c_str() : nullptr);
+    if (PQsendQueryPrepared(conn_, st.name.c_str(),
+                            static_cast<int>(values.size()), values.data(),
+                            nullptr, nullptr, 0) != 1)
+      return broken("cannot send a pipelined statement");
+  }
+  if (PQpipelineSync(conn_) != 1) return broken("cannot send the sync");
+  for (;;) {
+    const int f = PQflush(conn_);
+    if (f == 0) break;
+    if (f < 0) return broken("cannot send");
+    pollfd pfd{PQsocket(conn_), POLLIN | POLLOUT, 0};
+    if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+      return broken("poll failed");
+    if ((pfd.revents & POLLIN) != 0 && PQconsumeInput(conn_) != 1)
+      return broken("cannot read");
+  }
+  PQsetnonblocking(conn_, 0);
+  // Results: per step one result, then a null; then the sync.
+  std::optional<db_error> first_error;
+  out.reserve(steps.size());
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    PGresult* res = PQgetResult(conn_);
+    if (res == nullptr) return broken("pipeline ended early");
+    const auto status = PQresultStatus(res);
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+      out.emplace_back(res);
+    } else {
+      if (!first_error && status != PGRES_PIPELINE_ABORTED)
+        first_error = error_of(res);
+      PQclear(res);
+    }
+    // The null that ends this step's results.
+    while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+  }
+  if (!finish_pipeline() && !first_error)
+    first_error = make_error(error_code::storage_unavailable,
+                             "PostgreSQL connection lost after a pipeline");
+  if (first_error) {
+    // error_of() judged connection loss while the pipeline was still on.
+    if (PQstatus(conn_) != CONNECTION_OK)
+      first_error->code = error_code::storage_unavailable;
+    return *first_error;
+  }
+  last_sqlstate_.clear();
+  return out;
 }
 
 result<void> pg_connection::exec_script(std::string_view sql) {

@@ -45,6 +45,13 @@ private:
 /// A query parameter in text format; nullopt = SQL NULL.
 using pg_param = std::optional<std::string>;
 
+/// One prepared statement of a pipeline (pg_connection::exec_pipeline).
+struct pg_step {
+  std::string name;     ///< prepared statement name
+  std::string_view sql; ///< its SQL; must outlive the call
+  std::vector<pg_param> params;
+};
+
 /// One PostgreSQL connection.
 class pg_connection {
 public:
@@ -69,6 +76,15 @@ public:
   result<pg_rows> exec_prepared(const std::string& name, std::string_view sql,
                                 const std::vector<pg_param>& params = {});
 
+  /// Runs `steps` as prepared statements (prepared on first use, as in
+  /// exec_prepared) in one round trip: libpq's pipeline mode, one sync at
+  /// the end. Answers one result per step in order, or the first error; a
+  /// step after a failed one does not run. Inside a transaction, a failure
+  /// aborts it as a single statement's failure would. The commands are sent
+  /// with a non-blocking flush that keeps reading the server's answers, so
+  /// a long pipeline cannot deadlock on full socket buffers.
+  result<std::vector<pg_rows>> exec_pipeline(const std::vector<pg_step>& steps);
+
   /// Runs a script of one or more statements without parameters
   /// (simple query protocol).
   result<void> exec_script(std::string_view sql);
@@ -88,6 +104,12 @@ public:
 private:
   explicit pg_connection(::pg_conn* conn) : conn_(conn) {}
   db_error error_of(::pg_result* res);
+  /// Prepares `name` unless this connection already has it.
+  result<void> prepare_once(const std::string& name, std::string_view sql,
+                            std::size_t n_params);
+  /// Reads and drops results up to the pipeline's sync, then leaves
+  /// pipeline mode; false if the connection is unusable afterwards.
+  bool finish_pipeline();
 
   ::pg_conn* conn_;
   std::string last_sqlstate_;
