@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <string>
 
+#include "config/config.hpp"
+
 namespace adbatch::bench {
 
 struct enqueue_options {
@@ -15,7 +17,8 @@ struct enqueue_options {
   std::size_t clients = 64;   ///< concurrent enqueuers (actors)
   int orgs = 8;               ///< tenants the requests are spread over
   std::size_t inflight = 32;  ///< outstanding enqueues per client
-  std::size_t workers = 2;    ///< storage connections (worker threads)
+  /// Storage connections (worker threads): the node's database.pool_size.
+  std::size_t workers = config::database_config{}.pool_size;
   std::size_t max_batch = 1000;
   std::size_t caf_threads = 0; ///< CAF scheduler threads; 0 = CAF's default
   std::string database_url;   ///< empty = embedded cluster in a temp dir
