@@ -3,7 +3,9 @@
 #include "actors/enqueue_grouping.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <exception>
+#include <iterator>
 #include <optional>
 #include <unordered_set>
 #include <utility>
@@ -269,33 +271,43 @@ void start_connect(storage_pointer self, std::size_t w) {
 
 /// Takes the next enqueue batch for an idle worker out of the queue: no
 /// unit (org, lane) of a running batch, and a fair share of the queue.
+/// Looks at the oldest few batches' worth of the queue only, so a long
+/// backlog (up to max_queued) does not make every dispatch walk all of it.
 std::vector<storage_state::queued_enqueue>
 take_enqueue_batch(storage_state& st, std::size_t workers) {
   std::unordered_set<std::string> busy;
   for (auto& [id, job] : st.running)
     busy.insert(job.units.begin(), job.units.end());
+  const std::size_t window = std::min(
+    st.enqueues.size(), 2 * st.cfg.max_batch * std::max<std::size_t>(workers, 1));
   std::vector<grouping_unit> units;
-  units.reserve(st.enqueues.size());
-  for (auto& q : st.enqueues)
-    units.push_back(grouping_unit{q.request.org_id, q.lane});
-  auto target
-    = enqueue_batch_target(st.enqueues.size(), workers, st.cfg.max_batch);
+  units.reserve(window);
+  for (std::size_t i = 0; i < window; ++i)
+    units.push_back(grouping_unit{st.enqueues[i].request.org_id,
+                                  st.enqueues[i].lane});
+  auto target = enqueue_batch_target(window, workers, st.cfg.max_batch);
   auto picked = pick_enqueue_batch(units, busy, target, st.cfg.max_batch);
   std::vector<storage_state::queued_enqueue> batch;
   if (picked.empty())
     return batch;
   batch.reserve(picked.size());
-  std::deque<storage_state::queued_enqueue> rest;
+  // Split the window into the batch and the rest (in order), then put the
+  // rest back in front of the unseen tail.
+  std::vector<storage_state::queued_enqueue> kept;
+  kept.reserve(window - picked.size());
   std::size_t next = 0;
-  for (std::size_t i = 0; i < st.enqueues.size(); ++i) {
+  for (std::size_t i = 0; i < window; ++i) {
     if (next < picked.size() && picked[next] == i) {
       batch.push_back(std::move(st.enqueues[i]));
       ++next;
     } else {
-      rest.push_back(std::move(st.enqueues[i]));
+      kept.push_back(std::move(st.enqueues[i]));
     }
   }
-  st.enqueues = std::move(rest);
+  st.enqueues.erase(st.enqueues.begin(),
+                    st.enqueues.begin() + static_cast<std::ptrdiff_t>(window));
+  st.enqueues.insert(st.enqueues.begin(), std::make_move_iterator(kept.begin()),
+                     std::make_move_iterator(kept.end()));
   return batch;
 }
 

@@ -578,3 +578,27 @@ TEST_CASE_METHOD(storage_fixture,
   REQUIRE(std::holds_alternative<ps::queue_stats>(st));
   CHECK(ok_reply().id == 2);
 }
+
+TEST_CASE_METHOD(storage_fixture,
+                 "each batch takes whole units, oldest first, and leaves the "
+                 "rest of the queue in order",
+                 "[storage]") {
+  cfg.max_batch = 2; // looks at 2 x 2 x 1 = 4 queued enqueues at a time
+  auto exec = std::make_shared<manual_executor>(1);
+  auto aut = spawn(exec);
+  exec->run_all();
+  sched.run();
+  // A1 B1 A2 B2 A3 B3 A4, all arriving before the first dispatch.
+  for (int i = 0; i < 7; ++i)
+    self->send(aut, atom::enqueue::value,
+               i % 2 == 0 ? make_req(i) : make_req_b(i));
+  sched.run();
+  while (exec->pending() > 0) {
+    exec->run_all();
+    sched.run();
+  }
+  // A1 A2 | B1 B2 | A3 A4 | B3: whole units, oldest first, order kept.
+  CHECK(store->batch_sizes == std::vector<std::size_t>{2, 2, 2, 1});
+  for (int i = 0; i < 7; ++i)
+    CHECK_FALSE(ok_reply().deduplicated);
+}
