@@ -148,6 +148,17 @@ struct storage_fixture : test::caf_fixture {
     return aut;
   }
 
+  /// Spawns the actor on `exec` and lets every worker connect (worker 0
+  /// first, then the others, as the actor does).
+  storage_actor spawn_connected(const std::shared_ptr<manual_executor>& exec) {
+    auto aut = spawn(exec);
+    while (exec->pending() > 0) {
+      exec->run_all();
+      sched.run();
+    }
+    return aut;
+  }
+
   storage_state& state(const storage_actor& aut) {
     return state_of<storage_state, storage_actor::base>(aut);
   }
@@ -485,12 +496,7 @@ TEST_CASE_METHOD(storage_fixture,
                  "workers take the others",
                  "[storage]") {
   auto exec = std::make_shared<manual_executor>(2);
-  auto aut = spawn(exec);
-  exec->run_all(); // worker 0 connects, then worker 1
-  sched.run();
-  exec->run_all();
-  sched.run();
-  REQUIRE(exec->pending() == 0);
+  auto aut = spawn_connected(exec);
   // Two orgs, all in lane 0, arrive interleaved: each worker gets one org.
   const int a1 = n_in_lane(0, 0), a2 = n_in_lane(0, a1 + 1);
   const int b1 = n_in_lane(0, 0, true), b2 = n_in_lane(0, b1 + 1, true);
@@ -535,11 +541,7 @@ TEST_CASE_METHOD(storage_fixture,
                  "one busy org uses both workers through its lanes",
                  "[storage]") {
   auto exec = std::make_shared<manual_executor>(2);
-  auto aut = spawn(exec);
-  exec->run_all();
-  sched.run();
-  exec->run_all();
-  sched.run();
+  auto aut = spawn_connected(exec);
   const int l0a = n_in_lane(0, 0), l0b = n_in_lane(0, l0a + 1);
   const int l1a = n_in_lane(1, 0), l1b = n_in_lane(1, l1a + 1);
   for (int n : {l0a, l1a, l0b, l1b})
@@ -557,11 +559,7 @@ TEST_CASE_METHOD(storage_fixture,
                  "a call goes ahead of enqueues whose units are all busy",
                  "[storage]") {
   auto exec = std::make_shared<manual_executor>(2);
-  auto aut = spawn(exec);
-  exec->run_all();
-  sched.run();
-  exec->run_all();
-  sched.run();
+  auto aut = spawn_connected(exec);
   const int first = n_in_lane(0, 0), second = n_in_lane(0, first + 1);
   self->send(aut, atom::enqueue::value, make_req(first));
   sched.run(); // worker 0 holds org A, lane 0
