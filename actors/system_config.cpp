@@ -1,6 +1,5 @@
 #include "actors/system_config.hpp"
 
-
 #include <caf/actor_system_config.hpp>
 #include <caf/atom.hpp>
 
