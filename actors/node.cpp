@@ -169,10 +169,15 @@ std::vector<child_spec> make_children(const config::config& cfg) {
   return out;
 }
 
-supervisor_config make_supervisor_config(const config::config&) {
-  // The restart policy is not in the YAML yet: the defaults (100 ms doubling
-  // to 5 s, at most 3 restarts per child in 10 s) apply.
-  return supervisor_config{};
+supervisor_config make_supervisor_config(const config::config& cfg) {
+  const auto& sv = cfg.supervisor;
+  supervisor_config out;
+  out.restart.initial_backoff = sv.restart_backoff;
+  out.restart.max_backoff = sv.restart_backoff_max;
+  out.restart.max_restarts = static_cast<std::size_t>(sv.max_restarts);
+  out.restart.window
+    = std::chrono::duration_cast<std::chrono::milliseconds>(sv.restart_window);
+  return out;
 }
 
 caf::expected<supervisor_actor>

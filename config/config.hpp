@@ -226,6 +226,22 @@ struct alerts_config {
   milliseconds processing_time{30000};
 };
 
+/// `supervisor:` how the node restarts a crashed child actor (storage,
+/// heartbeat, ...). Per child: the first restart after a quiet period waits
+/// `restart_backoff`, each further crash inside `restart_window` doubles the
+/// wait up to `restart_backoff_max`, and a crash that would make more than
+/// `max_restarts` restarts inside the window stops the node (exit 4).
+struct supervisor_config {
+  /// > 0.
+  milliseconds restart_backoff{100};
+  /// >= restart_backoff.
+  milliseconds restart_backoff_max{5000};
+  /// 0..1000; 0 = the first crash stops the node.
+  int max_restarts = 3;
+  /// > 0.
+  seconds restart_window{10};
+};
+
 /// `logging:`
 struct logging_config {
   spdlog::level::level_enum level = spdlog::level::info;
@@ -243,6 +259,7 @@ struct config {
   deduplication_config deduplication;
   webhooks_config webhooks;
   alerts_config alerts;
+  supervisor_config supervisor;
   logging_config logging;
 };
 

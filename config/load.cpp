@@ -4,6 +4,8 @@
 
 #include "config/yaml_reader.hpp"
 
+#include <algorithm>
+
 namespace adbatch::config {
 
 namespace {
@@ -94,6 +96,18 @@ void read_alerts(section s, alerts_config& out) {
   s.millis("processing_time_ms", out.processing_time, 1);
 }
 
+void read_supervisor(section s, supervisor_config& out) {
+  s.millis("restart_backoff_ms", out.restart_backoff, 1);
+  // The cap may not be below the first delay; left out, it is at least
+  // that delay.
+  out.restart_backoff_max = std::max(out.restart_backoff_max,
+                                     out.restart_backoff);
+  s.millis("restart_backoff_max_ms", out.restart_backoff_max,
+           out.restart_backoff.count());
+  s.integer("max_restarts", out.max_restarts, 0, 1000);
+  s.duration("restart_window", out.restart_window, 1);
+}
+
 void read_logging(const context& ctx, section s, const YAML::Node& raw,
                   logging_config& out) {
   std::string level;
@@ -126,6 +140,7 @@ void read_root(const context& ctx, const YAML::Node& root, config& cfg) {
   read_dedup(s.child("deduplication"), cfg.deduplication);
   read_webhooks(s.child("webhooks"), cfg.webhooks);
   read_alerts(s.child("alerts"), cfg.alerts);
+  read_supervisor(s.child("supervisor"), cfg.supervisor);
   read_logging(ctx, s.child("logging"), sub(root, "logging"), cfg.logging);
 }
 

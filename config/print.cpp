@@ -182,6 +182,17 @@ std::string print(const config& cfg) {
       << a.processing_time.count();
   out << YAML::EndMap;
 
+  const auto& sv = cfg.supervisor;
+  out << YAML::Key << "supervisor" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "restart_backoff_ms" << YAML::Value
+      << sv.restart_backoff.count();
+  out << YAML::Key << "restart_backoff_max_ms" << YAML::Value
+      << sv.restart_backoff_max.count();
+  out << YAML::Key << "max_restarts" << YAML::Value << sv.max_restarts;
+  out << YAML::Key << "restart_window" << YAML::Value
+      << sv.restart_window.count();
+  out << YAML::EndMap;
+
   const auto& l = cfg.logging;
   out << YAML::Key << "logging" << YAML::Value << YAML::BeginMap;
   auto level = spdlog::level::to_string_view(l.level);

@@ -239,3 +239,23 @@ TEST_CASE("the node's actor system polls little when idle", "[node]") {
                     std::size_t{500})
         == 10);
 }
+
+TEST_CASE("the supervisor's restart policy comes from the config", "[node]") {
+  auto cfg = adbatch::config::defaults({}).value();
+  cfg.supervisor.restart_backoff = std::chrono::milliseconds{250};
+  cfg.supervisor.restart_backoff_max = std::chrono::milliseconds{4000};
+  cfg.supervisor.max_restarts = 7;
+  cfg.supervisor.restart_window = std::chrono::seconds{30};
+  auto sc = adbatch::make_supervisor_config(cfg);
+  CHECK(sc.restart.initial_backoff == std::chrono::milliseconds{250});
+  CHECK(sc.restart.max_backoff == std::chrono::milliseconds{4000});
+  CHECK(sc.restart.max_restarts == 7);
+  CHECK(sc.restart.window == std::chrono::milliseconds{30000});
+  // The defaults are the policy's own defaults.
+  auto d = adbatch::make_supervisor_config(adbatch::config::defaults({}).value());
+  adbatch::restart_policy_config plain;
+  CHECK(d.restart.initial_backoff == plain.initial_backoff);
+  CHECK(d.restart.max_backoff == plain.max_backoff);
+  CHECK(d.restart.max_restarts == plain.max_restarts);
+  CHECK(d.restart.window == plain.window);
+}

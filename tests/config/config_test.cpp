@@ -49,6 +49,10 @@ TEST_CASE("defaults match the old system's values", "[config]") {
   CHECK(c.node.data_dir == "./var");
   CHECK_FALSE(c.database.url);
   CHECK(c.database.pool_size == 4);
+  CHECK(c.supervisor.restart_backoff == milliseconds{100});
+  CHECK(c.supervisor.restart_backoff_max == milliseconds{5000});
+  CHECK(c.supervisor.max_restarts == 3);
+  CHECK(c.supervisor.restart_window == seconds{10});
 
   struct expect {
     const char* name;
@@ -131,6 +135,8 @@ TEST_CASE_METHOD(fixture, "values from the file are read", "[config]") {
               "webhooks:\n"
               "  retry_delays: [1, 2s, 3m]\n"
               "alerts: {failure_rate: 0.25, processing_time_ms: 5}\n"
+              "supervisor: {restart_backoff_ms: 250, max_restarts: 0,\n"
+              "             restart_window: 1m}\n"
               "logging: {level: debug, format: json, log_requests: yes}\n");
   CHECK(c.node.name == "edge-7");
   CHECK(c.node.http.address == "0.0.0.0");
@@ -150,6 +156,10 @@ TEST_CASE_METHOD(fixture, "values from the file are read", "[config]") {
         == std::vector<seconds>{seconds{1}, seconds{2}, seconds{180}});
   CHECK(c.alerts.failure_rate == Approx(0.25));
   CHECK(c.alerts.processing_time == milliseconds{5});
+  CHECK(c.supervisor.restart_backoff == milliseconds{250});
+  CHECK(c.supervisor.restart_backoff_max == milliseconds{5000});
+  CHECK(c.supervisor.max_restarts == 0);
+  CHECK(c.supervisor.restart_window == seconds{60});
   CHECK(c.logging.level == spdlog::level::debug);
   CHECK(c.logging.format == adbatch::log_format::json);
   CHECK(c.logging.log_requests);
@@ -231,10 +241,29 @@ TEST_CASE_METHOD(fixture, "out-of-range values are rejected", "[config]") {
         == file
              + ":3: platforms.meta.base_url: must be an http:// or https:// "
                "URL with a host (got \"ftp://x\")");
+  CHECK(error_of("supervisor:\n  restart_backoff_ms: 500\n"
+                 "  restart_backoff_max_ms: 200\n")
+        == file
+             + ":3: supervisor.restart_backoff_max_ms: must be >= 500 (got "
+               "200)");
+  CHECK(error_of("supervisor:\n  restart_window: 0\n")
+        == file + ":2: supervisor.restart_window: must be > 0 (got 0)");
+  CHECK(error_of("supervisor:\n  max_restarts: -1\n")
+        == file
+             + ":2: supervisor.max_restarts: must be between 0 and 1000 (got "
+               "-1)");
   CHECK(error_of("node:\n  http: {port: 5000}\n  caf: {port: 5000}\n")
         == file
              + ": node.caf.port: must differ from node.http.port (both are "
                "5000)");
+}
+
+TEST_CASE_METHOD(fixture,
+                 "a first restart delay above the default cap raises the cap",
+                 "[config]") {
+  auto c = ok("supervisor: {restart_backoff_ms: 8000}\n");
+  CHECK(c.supervisor.restart_backoff == milliseconds{8000});
+  CHECK(c.supervisor.restart_backoff_max == milliseconds{8000});
 }
 
 TEST_CASE_METHOD(fixture, "a duplicate key is an error", "[config]") {
