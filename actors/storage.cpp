@@ -326,7 +326,7 @@ void dispatch(storage_pointer self) {
       break;
     std::vector<storage_state::queued_enqueue> batch;
     // Enqueues go first when the oldest one is older than the oldest call
-    // (or there is no call); when every queued org is held by a running
+    // (or there is no call); when every queued unit is held by a running
     // batch, the worker takes a call instead, or stays idle.
     if (!st.enqueues.empty()
         && (st.calls.empty()
