@@ -1,6 +1,7 @@
 #include "config/sim_platform_options.hpp"
 
 #include <cctype>
+#include <map>
 
 namespace adbatch::config::detail {
 
@@ -62,6 +63,10 @@ void read_google(section& s, const YAML::Node& node, const context& ctx,
     w.integer("max_ad_groups", g.world.max_ad_groups, 1, 99);
     w.integer("max_ads", g.world.max_ads, 1, 99);
     w.integer("max_keywords", g.world.max_keywords, 1, 99);
+    w.integer("max_conversion_actions", g.world.max_conversion_actions, 1, 99);
+    w.integer("max_user_lists", g.world.max_user_lists, 1, 99);
+    w.integer("max_assets", g.world.max_assets, 2, 99);
+    w.integer("max_campaign_assets", g.world.max_campaign_assets, 1, 99);
     w.integer("today", g.world.today, 0, 1'000'000);
   }
   s.integer("min_version", g.min_version, 1, 999);
@@ -74,6 +79,40 @@ void read_google(section& s, const YAML::Node& node, const context& ctx,
   s.integer("page_size", g.page_size, 1, 1'000'000);
   s.boolean("daily_retry_delay_hint", g.daily_retry_delay_hint);
   s.boolean("omit_default_values", g.omit_default_values);
+  s.integer("ownership_modulus", g.ownership_modulus, 1, 1'000'000);
+  // token_owners: {access token: [client index, ...]} (1-based indices).
+  s.known("token_owners");
+  auto owners = sub(node, "token_owners");
+  if (owners.IsDefined() && !owners.IsNull()) {
+    auto path = join(s.path(), "token_owners");
+    if (!owners.IsMap())
+      ctx.fail(owners.Mark(), path,
+               "expected a mapping of access token -> list of client "
+               "indices, got "
+                 + describe(owners));
+    std::map<std::string, std::vector<int>> out;
+    for (auto it = owners.begin(); it != owners.end(); ++it) {
+      const YAML::Node k = it->first;
+      const YAML::Node v = it->second;
+      auto item_path = join(path, k.Scalar());
+      if (!v.IsSequence())
+        ctx.fail(v.Mark(), item_path,
+                 "expected a list of client indices, got " + describe(v));
+      std::vector<int> indices;
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        const YAML::Node x = v[i];
+        auto at = item_path + '[' + std::to_string(i) + ']';
+        auto n = x.IsScalar() ? parse_int(x.Scalar()) : std::nullopt;
+        if (!n)
+          ctx.fail(x.Mark(), at, "expected a client index, got " + describe(x));
+        if (auto bad = check_range(*n, 1, g.world.customers, x.Scalar()))
+          ctx.fail(x.Mark(), at, *bad);
+        indices.push_back(static_cast<int>(*n));
+      }
+      out[k.Scalar()] = std::move(indices);
+    }
+    g.token_owners = std::move(out);
+  }
 }
 
 void read_tiktok(section& s, sim::tiktok_options& t) {
@@ -215,6 +254,10 @@ void print_platform_options(YAML::Emitter& out, const std::string& platform,
     kv(out, "max_ad_groups", g.world.max_ad_groups);
     kv(out, "max_ads", g.world.max_ads);
     kv(out, "max_keywords", g.world.max_keywords);
+    kv(out, "max_conversion_actions", g.world.max_conversion_actions);
+    kv(out, "max_user_lists", g.world.max_user_lists);
+    kv(out, "max_assets", g.world.max_assets);
+    kv(out, "max_campaign_assets", g.world.max_campaign_assets);
     kv(out, "today", g.world.today);
     out << YAML::EndMap;
     kv(out, "min_version", g.min_version);
@@ -225,6 +268,15 @@ void print_platform_options(YAML::Emitter& out, const std::string& platform,
     kv(out, "page_size", g.page_size);
     kv(out, "daily_retry_delay_hint", g.daily_retry_delay_hint);
     kv(out, "omit_default_values", g.omit_default_values);
+    kv(out, "ownership_modulus", g.ownership_modulus);
+    out << YAML::Key << "token_owners" << YAML::Value << YAML::BeginMap;
+    for (const auto& [token, indices] : g.token_owners) {
+      out << YAML::Key << YAML::DoubleQuoted << token << YAML::Value
+          << YAML::Flow << YAML::BeginSeq;
+      for (int i : indices) out << i;
+      out << YAML::EndSeq;
+    }
+    out << YAML::EndMap;
   } else if (platform == "tiktok") {
     const auto& t = o.tiktok;
     kv(out, "app_qps", t.app_qps);

@@ -15,7 +15,8 @@ struct token {
 };
 
 std::string upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (auto& c : s)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
 }
 
@@ -27,18 +28,24 @@ public:
   std::variant<gaql_query, gaql_error> run() {
     gaql_query q;
     if (!lex()) return err_;
-    if (!keyword("SELECT")) return fail("EXPECTED_SELECT", "Expected SELECT at the start of the query.");
+    if (!keyword("SELECT"))
+      return fail("EXPECTED_SELECT",
+                  "Expected SELECT at the start of the query.");
     do {
       auto f = field();
       if (!f) return err_;
       q.select.push_back(*f);
     } while (symbol(","));
     if (!keyword("FROM")) {
-      if (at_end()) return fail("UNEXPECTED_END_OF_QUERY", "Query ended unexpectedly, expected FROM.");
-      return fail("EXPECTED_FROM", "Expected FROM clause, found '" + cur().text + "'.");
+      if (at_end())
+        return fail("UNEXPECTED_END_OF_QUERY",
+                    "Query ended unexpectedly, expected FROM.");
+      return fail("EXPECTED_FROM",
+                  "Expected FROM clause, found '" + cur().text + "'.");
     }
     if (cur().k != token::kind::word)
-      return fail(at_end() ? "UNEXPECTED_END_OF_QUERY" : "BAD_RESOURCE_TYPE_IN_FROM_CLAUSE",
+      return fail(at_end() ? "UNEXPECTED_END_OF_QUERY"
+                           : "BAD_RESOURCE_TYPE_IN_FROM_CLAUSE",
                   "Expected a resource name after FROM.");
     q.from = next().text;
     if (keyword("WHERE")) {
@@ -49,34 +56,45 @@ public:
       } while (keyword("AND"));
     }
     if (keyword("ORDER")) {
-      if (!keyword("BY")) return fail("EXPECTED_BY", "Expected BY after ORDER.");
+      if (!keyword("BY"))
+        return fail("EXPECTED_BY", "Expected BY after ORDER.");
       do {
         auto f = field();
         if (!f) return err_;
         gaql_ordering o{*f, false};
-        if (keyword("DESC")) o.descending = true;
-        else keyword("ASC");
+        if (keyword("DESC"))
+          o.descending = true;
+        else
+          keyword("ASC");
         q.order_by.push_back(o);
       } while (symbol(","));
     }
     if (keyword("LIMIT")) {
       if (cur().k != token::kind::number)
-        return fail("BAD_LIMIT_VALUE", "LIMIT must be followed by a positive integer.");
+        return fail("BAD_LIMIT_VALUE",
+                    "LIMIT must be followed by a positive integer.");
       const auto& text = next().text;
       long long n = 0;
       auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
       if (ec != std::errc{} || p != text.data() + text.size())
-        return fail("BAD_LIMIT_VALUE", "LIMIT must be a positive 64-bit integer.");
-      if (n <= 0) return fail("LIMIT_VALUE_TOO_LOW", "LIMIT must be greater than 0.");
+        return fail("BAD_LIMIT_VALUE",
+                    "LIMIT must be a positive 64-bit integer.");
+      if (n <= 0)
+        return fail("LIMIT_VALUE_TOO_LOW", "LIMIT must be greater than 0.");
       q.limit = n;
     }
     if (keyword("PARAMETERS")) {
-      // e.g. PARAMETERS include_drafts=true, omit_unselected_resource_names=true
+      // e.g. PARAMETERS include_drafts=true,
+      // omit_unselected_resource_names=true
       do {
-        if (cur().k != token::kind::word) return fail("BAD_PARAMETER_NAME", "Expected a parameter name.");
+        if (cur().k != token::kind::word)
+          return fail("BAD_PARAMETER_NAME", "Expected a parameter name.");
         next();
-        if (!symbol("=")) return fail("BAD_PARAMETER_VALUE", "Expected '=' after the parameter name.");
-        if (at_end()) return fail("UNEXPECTED_END_OF_QUERY", "Query ended unexpectedly.");
+        if (!symbol("="))
+          return fail("BAD_PARAMETER_VALUE",
+                      "Expected '=' after the parameter name.");
+        if (at_end())
+          return fail("UNEXPECTED_END_OF_QUERY", "Query ended unexpectedly.");
         next();
       } while (symbol(","));
     }
@@ -95,19 +113,25 @@ private:
     std::size_t i = 0;
     while (i < s_.size()) {
       char c = s_[i];
-      if (std::isspace(static_cast<unsigned char>(c))) { ++i; continue; }
+      if (std::isspace(static_cast<unsigned char>(c))) {
+        ++i;
+        continue;
+      }
       token t;
       t.pos = i;
       if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
-        while (i < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[i]))
-                                 || s_[i] == '_' || s_[i] == '.'))
+        while (i < s_.size() &&
+               (std::isalnum(static_cast<unsigned char>(s_[i])) ||
+                s_[i] == '_' || s_[i] == '.'))
           t.text += s_[i++];
         t.k = token::kind::word;
-      } else if (std::isdigit(static_cast<unsigned char>(c))
-                 || (c == '-' && i + 1 < s_.size()
-                     && std::isdigit(static_cast<unsigned char>(s_[i + 1])))) {
+      } else if (std::isdigit(static_cast<unsigned char>(c)) ||
+                 (c == '-' && i + 1 < s_.size() &&
+                  std::isdigit(static_cast<unsigned char>(s_[i + 1])))) {
         t.text += s_[i++];
-        while (i < s_.size() && (std::isdigit(static_cast<unsigned char>(s_[i])) || s_[i] == '.'))
+        while (
+            i < s_.size() &&
+            (std::isdigit(static_cast<unsigned char>(s_[i])) || s_[i] == '.'))
           t.text += s_[i++];
         t.k = token::kind::number;
       } else if (c == '\'' || c == '"') {
@@ -119,9 +143,14 @@ private:
             i += 2;
             continue;
           }
-          if (s_[i] == c) { closed = true; ++i; break; }
+          if (s_[i] == c) {
+            closed = true;
+            ++i;
+            break;
+          }
           if (s_[i] == '\n') {
-            fail("PROHIBITED_NEWLINE_IN_STRING", "Newlines are not allowed in string literals.");
+            fail("PROHIBITED_NEWLINE_IN_STRING",
+                 "Newlines are not allowed in string literals.");
             return false;
           }
           t.text += s_[i++];
@@ -175,11 +204,12 @@ private:
 
   std::optional<std::string> field() {
     if (at_end()) {
-      fail("UNEXPECTED_END_OF_QUERY", "Query ended unexpectedly, expected a field.");
+      fail("UNEXPECTED_END_OF_QUERY",
+           "Query ended unexpectedly, expected a field.");
       return std::nullopt;
     }
-    if (cur().k != token::kind::word || cur().text.find('.') == std::string::npos
-        || cur().text.back() == '.') {
+    if (cur().k != token::kind::word ||
+        cur().text.find('.') == std::string::npos || cur().text.back() == '.') {
       fail("BAD_FIELD_NAME", "Invalid field name '" + cur().text + "'.");
       return std::nullopt;
     }
@@ -189,15 +219,22 @@ private:
   std::optional<gaql_value> single_value() {
     gaql_value v;
     switch (cur().k) {
-      case token::kind::number: v.t = gaql_value::type::number; break;
-      case token::kind::string: v.t = gaql_value::type::string; break;
-      case token::kind::word: v.t = gaql_value::type::identifier; break;
-      case token::kind::end:
-        fail("UNEXPECTED_END_OF_QUERY", "Query ended unexpectedly, expected a value.");
-        return std::nullopt;
-      default:
-        fail("BAD_VALUE", "Invalid value '" + cur().text + "'.");
-        return std::nullopt;
+    case token::kind::number:
+      v.t = gaql_value::type::number;
+      break;
+    case token::kind::string:
+      v.t = gaql_value::type::string;
+      break;
+    case token::kind::word:
+      v.t = gaql_value::type::identifier;
+      break;
+    case token::kind::end:
+      fail("UNEXPECTED_END_OF_QUERY",
+           "Query ended unexpectedly, expected a value.");
+      return std::nullopt;
+    default:
+      fail("BAD_VALUE", "Invalid value '" + cur().text + "'.");
+      return std::nullopt;
     }
     v.text = next().text;
     return v;
@@ -211,7 +248,8 @@ private:
     gaql_value v;
     v.t = gaql_value::type::list;
     if (symbol(")")) {
-      fail("PROHIBITED_EMPTY_LIST_IN_CONDITION", "Empty lists are not allowed.");
+      fail("PROHIBITED_EMPTY_LIST_IN_CONDITION",
+           "Empty lists are not allowed.");
       return std::nullopt;
     }
     do {
@@ -220,7 +258,8 @@ private:
       v.items.push_back(std::move(*e));
     } while (symbol(","));
     if (!symbol(")")) {
-      fail(at_end() ? "UNEXPECTED_END_OF_QUERY" : "BAD_SYMBOL", "Expected ')' to close the list.");
+      fail(at_end() ? "UNEXPECTED_END_OF_QUERY" : "BAD_SYMBOL",
+           "Expected ')' to close the list.");
       return std::nullopt;
     }
     return v;
@@ -231,11 +270,11 @@ private:
     if (!f) return std::nullopt;
     gaql_condition c;
     c.field = *f;
-    if (cur().k == token::kind::symbol && cur().text != "," && cur().text != "("
-        && cur().text != ")") {
+    if (cur().k == token::kind::symbol && cur().text != "," &&
+        cur().text != "(" && cur().text != ")") {
       c.op = next().text;
-      if (c.op == "=" || c.op == "!=" || c.op == ">" || c.op == ">=" || c.op == "<"
-          || c.op == "<=") {
+      if (c.op == "=" || c.op == "!=" || c.op == ">" || c.op == ">=" ||
+          c.op == "<" || c.op == "<=") {
         auto v = single_value();
         if (!v) return std::nullopt;
         c.value = std::move(*v);
@@ -256,7 +295,8 @@ private:
       c.op = upper(toks_[pos_ - 1].text);
       if (negated) c.op = "NOT " + c.op;
       if (cur().k != token::kind::string) {
-        fail("INVALID_VALUE_WITH_LIKE_OPERATOR", "Expected a string after " + c.op + ".");
+        fail("INVALID_VALUE_WITH_LIKE_OPERATOR",
+             "Expected a string after " + c.op + ".");
         return std::nullopt;
       }
       c.value = *single_value();
@@ -267,9 +307,12 @@ private:
       return std::nullopt;
     }
     if (keyword("CONTAINS")) {
-      if (keyword("ANY")) c.op = "CONTAINS ANY";
-      else if (keyword("ALL")) c.op = "CONTAINS ALL";
-      else if (keyword("NONE")) c.op = "CONTAINS NONE";
+      if (keyword("ANY"))
+        c.op = "CONTAINS ANY";
+      else if (keyword("ALL"))
+        c.op = "CONTAINS ALL";
+      else if (keyword("NONE"))
+        c.op = "CONTAINS NONE";
       else {
         fail("BAD_OPERATOR", "Expected ANY, ALL or NONE after CONTAINS.");
         return std::nullopt;
@@ -291,7 +334,8 @@ private:
     if (keyword("DURING")) {
       c.op = "DURING";
       if (cur().k != token::kind::word) {
-        fail("INVALID_VALUE_WITH_DURING_OPERATOR", "Expected a date range constant after DURING.");
+        fail("INVALID_VALUE_WITH_DURING_OPERATOR",
+             "Expected a date range constant after DURING.");
         return std::nullopt;
       }
       c.value = *single_value();
@@ -311,8 +355,11 @@ private:
       c.value.items = {std::move(*a), std::move(*b)};
       return c;
     }
-    if (at_end()) fail("UNEXPECTED_END_OF_QUERY", "Query ended unexpectedly, expected an operator.");
-    else fail("BAD_OPERATOR", "Invalid operator '" + cur().text + "'.");
+    if (at_end())
+      fail("UNEXPECTED_END_OF_QUERY",
+           "Query ended unexpectedly, expected an operator.");
+    else
+      fail("BAD_OPERATOR", "Invalid operator '" + cur().text + "'.");
     return std::nullopt;
   }
 

@@ -18,8 +18,8 @@ namespace adbatch::sim::google {
 struct gaql_value {
   enum class type { number, string, identifier, list };
   type t = type::identifier;
-  std::string text;                 ///< number / string content / identifier
-  std::vector<gaql_value> items;    ///< list elements (IN, BETWEEN)
+  std::string text;              ///< number / string content / identifier
+  std::vector<gaql_value> items; ///< list elements (IN, BETWEEN)
 };
 
 /// `field op value`; op is upper case: = != > >= < <= IN, NOT IN, LIKE,
@@ -46,7 +46,7 @@ struct gaql_query {
 
 /// A parse failure: QueryError enum name plus a human message.
 struct gaql_error {
-  std::string code;     ///< e.g. "EXPECTED_FROM", "UNEXPECTED_END_OF_QUERY"
+  std::string code; ///< e.g. "EXPECTED_FROM", "UNEXPECTED_END_OF_QUERY"
   std::string message;
 };
 

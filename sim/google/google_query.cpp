@@ -3,11 +3,11 @@
 #include "sim/google/gaql.hpp"
 #include "sim/meta/sim_util.hpp"
 
-#include <boost/json/array.hpp>
-
 #include <algorithm>
+#include <boost/json/array.hpp>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <regex>
 #include <set>
@@ -18,11 +18,14 @@ namespace json = boost::json;
 
 namespace {
 
-const std::set<std::string>& metric_fields() {
-  static const std::set<std::string> f = {
-    "metrics.impressions", "metrics.clicks", "metrics.cost_micros",
-    "metrics.conversions", "metrics.conversions_value", "metrics.ctr",
-    "metrics.average_cpc", "metrics.average_cpm"};
+/// Every metric the simulator knows, in canonical order.
+const std::vector<std::string>& all_metrics() {
+  static const std::vector<std::string> f = {
+      "metrics.impressions",           "metrics.clicks",
+      "metrics.cost_micros",           "metrics.conversions",
+      "metrics.conversions_value",     "metrics.all_conversions",
+      "metrics.all_conversions_value", "metrics.ctr",
+      "metrics.average_cpc",           "metrics.average_cpm"};
   return f;
 }
 
@@ -36,17 +39,63 @@ std::vector<std::string> attributed(std::string_view from) {
   if (from == "customer") return {"customer"};
   if (from == "campaign") return {"campaign", "campaign_budget", "customer"};
   if (from == "ad_group") return {"ad_group", "campaign", "customer"};
-  if (from == "ad_group_ad") return {"ad_group_ad", "ad_group", "campaign", "customer"};
+  if (from == "ad_group_ad")
+    return {"ad_group_ad", "ad_group", "campaign", "customer"};
   if (from == "ad_group_criterion")
     return {"ad_group_criterion", "ad_group", "campaign", "customer"};
   if (from == "keyword_view")
-    return {"keyword_view", "ad_group_criterion", "ad_group", "campaign", "customer"};
+    return {"keyword_view", "ad_group_criterion", "ad_group", "campaign",
+            "customer"};
+  if (from == "conversion_action") return {"conversion_action", "customer"};
+  if (from == "user_list") return {"user_list", "customer"};
+  if (from == "asset") return {"asset", "customer"};
+  if (from == "campaign_asset")
+    return {"campaign_asset", "campaign", "asset", "customer"};
   return {};
 }
 
-bool supports_metrics(std::string_view from) { return from != "ad_group_criterion"; }
+std::string prefix_of(const std::string& f) {
+  return f.substr(0, f.find('.'));
+}
 
-std::string prefix_of(const std::string& f) { return f.substr(0, f.find('.')); }
+/// The metric fields of a totals record (derived ones from the sums).
+void put_metrics(flat_row& row, const day_metrics& m) {
+  auto imp = static_cast<double>(m.impressions);
+  auto clicks = static_cast<double>(m.clicks);
+  auto cost = static_cast<double>(m.cost_micros);
+  row["metrics.impressions"] = m.impressions;
+  row["metrics.clicks"] = m.clicks;
+  row["metrics.cost_micros"] = m.cost_micros;
+  row["metrics.conversions"] = m.conversions;
+  row["metrics.conversions_value"] = m.conversions_value;
+  row["metrics.all_conversions"] = m.all_conversions;
+  row["metrics.all_conversions_value"] = m.all_conversions_value;
+  row["metrics.ctr"] = m.impressions ? clicks / imp : 0.0;
+  row["metrics.average_cpc"] = m.clicks ? cost / clicks : 0.0;
+  row["metrics.average_cpm"] = m.impressions ? 1000.0 * cost / imp : 0.0;
+}
+
+/// Reads the additive metrics back from a row.
+day_metrics read_metrics(const flat_row& r) {
+  day_metrics m;
+  auto i64 = [&](const char* f) -> std::int64_t {
+    auto it = r.find(f);
+    return it != r.end() && it->second.is_int64() ? it->second.as_int64() : 0;
+  };
+  auto dbl = [&](const char* f) -> double {
+    auto it = r.find(f);
+    return it != r.end() && it->second.is_double() ? it->second.as_double()
+                                                   : 0.0;
+  };
+  m.impressions = i64("metrics.impressions");
+  m.clicks = i64("metrics.clicks");
+  m.cost_micros = i64("metrics.cost_micros");
+  m.conversions = dbl("metrics.conversions");
+  m.conversions_value = dbl("metrics.conversions_value");
+  m.all_conversions = dbl("metrics.all_conversions");
+  m.all_conversions_value = dbl("metrics.all_conversions_value");
+  return m;
+}
 
 std::optional<double> as_number(const std::string& s) {
   double d = 0;
@@ -67,14 +116,17 @@ std::string value_text(const json::value& v) {
   if (v.is_bool()) return v.as_bool() ? "TRUE" : "FALSE";
   if (auto n = value_number(v)) {
     if (v.is_double()) return std::to_string(*n);
-    return std::to_string(v.is_int64() ? v.as_int64() : static_cast<std::int64_t>(*n));
+    return std::to_string(v.is_int64() ? v.as_int64()
+                                       : static_cast<std::int64_t>(*n));
   }
   return {};
 }
 
 bool upper_eq(std::string a, std::string b) {
-  for (auto& c : a) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  for (auto& c : b) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (auto& c : a)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (auto& c : b)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return a == b;
 }
 
@@ -107,14 +159,15 @@ bool like(std::string_view s, std::string_view p) {
       return false;
     }
   }
-  while (pi < p.size() && p[pi] == '%') ++pi;
+  while (pi < p.size() && p[pi] == '%')
+    ++pi;
   return pi == p.size();
 }
 
 bool matches(const json::value* v, const gaql_condition& c) {
   if (c.op == "IS NULL") return !v || v->is_null();
   if (c.op == "IS NOT NULL") return v && !v->is_null();
-  if (!v) return false;
+  if (!v || v->is_null()) return false;
   if (c.op == "=" || c.op == "!=") {
     auto r = compare(*v, c.value);
     bool eq = r && *r == 0;
@@ -162,12 +215,14 @@ bool matches(const json::value* v, const gaql_condition& c) {
     if (c.op == "CONTAINS ALL") return hits == c.value.items.size();
     return hits == 0;
   }
-  return true;  // DURING / BETWEEN are applied through the date range
+  return true; // DURING / BETWEEN are applied through the date range
 }
 
 /// The date range a DURING constant stands for, relative to `today`.
-std::optional<std::pair<std::int64_t, std::int64_t>> during(std::string c, std::int64_t today) {
-  for (auto& ch : c) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+std::optional<std::pair<std::int64_t, std::int64_t>>
+during(std::string c, std::int64_t today) {
+  for (auto& ch : c)
+    ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   // 1970-01-01 was a Thursday: weekday 0 = Monday.
   auto weekday = ((today % 7) + 10) % 7;
   if (c == "TODAY") return std::pair{today, today};
@@ -176,13 +231,16 @@ std::optional<std::pair<std::int64_t, std::int64_t>> during(std::string c, std::
   if (c == "LAST_14_DAYS") return std::pair{today - 14, today - 1};
   if (c == "LAST_30_DAYS") return std::pair{today - 30, today - 1};
   if (c == "THIS_WEEK_MON_TODAY") return std::pair{today - weekday, today};
-  if (c == "THIS_WEEK_SUN_TODAY") return std::pair{today - (weekday + 1) % 7, today};
-  if (c == "LAST_WEEK_MON_SUN") return std::pair{today - weekday - 7, today - weekday - 1};
+  if (c == "THIS_WEEK_SUN_TODAY")
+    return std::pair{today - (weekday + 1) % 7, today};
+  if (c == "LAST_WEEK_MON_SUN")
+    return std::pair{today - weekday - 7, today - weekday - 1};
   if (c == "LAST_WEEK_SUN_SAT") {
     auto sun = today - (weekday + 1) % 7;
     return std::pair{sun - 7, sun - 1};
   }
-  if (c == "LAST_BUSINESS_WEEK") return std::pair{today - weekday - 7, today - weekday - 3};
+  if (c == "LAST_BUSINESS_WEEK")
+    return std::pair{today - weekday - 7, today - weekday - 3};
   auto civil = detail::civil_from_days(today);
   auto first = *detail::parse_date(civil.substr(0, 8) + "01");
   if (c == "THIS_MONTH") return std::pair{first, today};
@@ -194,10 +252,41 @@ std::optional<std::pair<std::int64_t, std::int64_t>> during(std::string c, std::
   return std::nullopt;
 }
 
+/// Orders two row values: absent/null first, then numbers, booleans
+/// (false < true) and text.
+int compare_values(const json::value* a, const json::value* b) {
+  bool an = !a || a->is_null(), bn = !b || b->is_null();
+  if (an || bn) return an == bn ? 0 : an ? -1 : 1;
+  auto na = value_number(*a), nb = value_number(*b);
+  if (na && nb) return *na < *nb ? -1 : *na > *nb ? 1 : 0;
+  if (a->is_bool() && b->is_bool())
+    return a->as_bool() == b->as_bool() ? 0 : a->as_bool() ? 1 : -1;
+  auto ta = value_text(*a), tb = value_text(*b);
+  return ta < tb ? -1 : ta > tb ? 1 : 0;
+}
+
 } // namespace
 
+std::vector<std::string> selectable_metrics(std::string_view from) {
+  if (from == "customer" || from == "campaign" || from == "ad_group" ||
+      from == "ad_group_ad" || from == "keyword_view")
+    return all_metrics();
+  if (from == "conversion_action")
+    return {"metrics.conversions", "metrics.conversions_value",
+            "metrics.all_conversions", "metrics.all_conversions_value"};
+  return {};
+}
+
+std::vector<std::string> resources() {
+  return {"customer",          "campaign",           "ad_group",
+          "ad_group_ad",       "ad_group_criterion", "keyword_view",
+          "conversion_action", "user_list",          "asset",
+          "campaign_asset"};
+}
+
 std::variant<query_rows, query_failure> run_query(const google_model& m, int n,
-                                                  std::string_view gaql, bool summary,
+                                                  std::string_view gaql,
+                                                  bool summary,
                                                   bool omit_defaults) {
   auto parsed = parse_gaql(gaql);
   if (auto* e = std::get_if<gaql_error>(&parsed))
@@ -206,38 +295,52 @@ std::variant<query_rows, query_failure> run_query(const google_model& m, int n,
   auto res = attributed(q.from);
   if (res.empty())
     return query_failure{"queryError", "BAD_RESOURCE_TYPE_IN_FROM_CLAUSE",
-                         "Invalid resource type in FROM clause: '" + q.from + "'."};
+                         "Invalid resource type in FROM clause: '" + q.from +
+                             "'."};
+  auto allowed_metrics = selectable_metrics(q.from);
+  const bool has_metrics = !allowed_metrics.empty();
 
-  // Known attribute fields: from a synthetic full-depth entity.
+  // Known attribute fields: from a synthetic full-depth entity (fields a
+  // particular entity lacks are null there, so every name is present).
   auto known = m.attributes(q.from, entity{1, 1, 1, 1});
   bool wants_metrics = false, wants_date = false, wants_device = false;
-  auto check_field = [&](const std::string& f, bool in_select) -> std::optional<query_failure> {
+  auto unrecognized = [](const std::string& f) {
+    return query_failure{"queryError", "UNRECOGNIZED_FIELD",
+                         "Unrecognized field in the query: '" + f + "'."};
+  };
+  auto check_field = [&](const std::string& f,
+                         bool in_select) -> std::optional<query_failure> {
     auto p = prefix_of(f);
     if (p == "metrics") {
-      if (!metric_fields().count(f))
-        return query_failure{"queryError", "UNRECOGNIZED_FIELD", "Unrecognized field in the query: '" + f + "'."};
-      if (!supports_metrics(q.from))
-        return query_failure{"queryError", "PROHIBITED_METRIC_IN_SELECT_OR_WHERE_CLAUSE",
-                             "Cannot select or filter on the following metrics: '" + f
-                               + "' (could not support requested resources: '" + q.from + "')."};
+      if (std::find(all_metrics().begin(), all_metrics().end(), f) ==
+          all_metrics().end())
+        return unrecognized(f);
+      if (std::find(allowed_metrics.begin(), allowed_metrics.end(), f) ==
+          allowed_metrics.end())
+        return query_failure{
+            "queryError", "PROHIBITED_METRIC_IN_SELECT_OR_WHERE_CLAUSE",
+            "Cannot select or filter on the following metrics: '" + f +
+                "' (could not support requested resources: '" + q.from + "')."};
       wants_metrics = true;
       return std::nullopt;
     }
     if (p == "segments") {
-      if (!segment_fields().count(f))
-        return query_failure{"queryError", "UNRECOGNIZED_FIELD", "Unrecognized field in the query: '" + f + "'."};
-      if (!supports_metrics(q.from))
-        return query_failure{"queryError", "PROHIBITED_SEGMENT_IN_SELECT_OR_WHERE_CLAUSE",
-                             "Cannot select or filter on the following segments: '" + f + "'."};
+      if (!segment_fields().count(f)) return unrecognized(f);
+      if (!has_metrics)
+        return query_failure{
+            "queryError", "PROHIBITED_SEGMENT_IN_SELECT_OR_WHERE_CLAUSE",
+            "Cannot select or filter on the following segments: '" + f + "'."};
       if (in_select && f == "segments.date") wants_date = true;
-      if (in_select && f == "segments.device") wants_device = true;
+      // A device filter or ordering segments the rows as well.
+      if (f == "segments.device") wants_device = true;
       return std::nullopt;
     }
     if (std::find(res.begin(), res.end(), p) == res.end())
-      return query_failure{"queryError", "PROHIBITED_RESOURCE_TYPE_IN_SELECT_CLAUSE",
-                           "The following resource cannot be selected with '" + q.from + "': '" + p + "'."};
-    if (!known.count(f))
-      return query_failure{"queryError", "UNRECOGNIZED_FIELD", "Unrecognized field in the query: '" + f + "'."};
+      return query_failure{"queryError",
+                           "PROHIBITED_RESOURCE_TYPE_IN_SELECT_CLAUSE",
+                           "The following resource cannot be selected with '" +
+                               q.from + "': '" + p + "'."};
+    if (!known.count(f)) return unrecognized(f);
     return std::nullopt;
   };
   for (const auto& f : q.select)
@@ -246,19 +349,40 @@ std::variant<query_rows, query_failure> run_query(const google_model& m, int n,
     if (auto e = check_field(c.field, false)) return *e;
   for (const auto& o : q.order_by)
     if (auto e = check_field(o.field, false)) return *e;
-  if (summary && !std::any_of(q.select.begin(), q.select.end(), [](const std::string& f) {
+  if (summary &&
+      !std::any_of(q.select.begin(), q.select.end(), [](const std::string& f) {
         return prefix_of(f) == "metrics";
       }))
-    return query_failure{"requestError", "CANNOT_RETURN_SUMMARY_ROW_FOR_REQUEST_WITHOUT_METRICS",
-                         "Summary row cannot be returned for a request without metrics."};
+    return query_failure{
+        "requestError", "CANNOT_RETURN_SUMMARY_ROW_FOR_REQUEST_WITHOUT_METRICS",
+        "Summary row cannot be returned for a request without metrics."};
   if (n < 0 && wants_metrics)
-    return query_failure{"queryError", "REQUESTED_METRICS_FOR_MANAGER",
-                         "Metrics cannot be requested for a manager account. To retrieve metrics, issue separate requests against each client account under the manager account."};
+    return query_failure{
+        "queryError", "REQUESTED_METRICS_FOR_MANAGER",
+        "Metrics cannot be requested for a manager account. To retrieve "
+        "metrics, issue separate requests against each client account under "
+        "the manager account."};
 
-  // Date range from segments.date conditions.
+  // The days the query covers: the intersection of the range conditions
+  // on segments.date (DURING, BETWEEN, = > >= < <=, the span of an IN
+  // list), then each day checked against the other date conditions (IN,
+  // NOT IN, !=, LIKE ...). A side without a bound: up to today, from 89
+  // days before the upper bound. No date condition: the last 90 days.
   const auto today = m.world().today;
-  std::int64_t since = today - 89, until = today;
+  std::optional<std::int64_t> lo, hi;
+  auto narrow = [&](std::int64_t a, std::int64_t b) {
+    lo = lo ? std::max(*lo, a) : a;
+    hi = hi ? std::min(*hi, b) : b;
+  };
+  constexpr std::int64_t none = std::numeric_limits<std::int64_t>::min() / 4;
+  constexpr std::int64_t all = std::numeric_limits<std::int64_t>::max() / 4;
   bool has_date_filter = false;
+  std::vector<const gaql_condition*> day_filters;
+  auto bad_date = [](const std::string& text) {
+    return query_failure{"queryError", "BAD_VALUE",
+                         "Invalid date value '" + text +
+                             "'; expected 'YYYY-MM-DD'."};
+  };
   for (const auto& c : q.where) {
     if (c.field != "segments.date") continue;
     has_date_filter = true;
@@ -267,44 +391,81 @@ std::variant<query_rows, query_failure> run_query(const google_model& m, int n,
       auto r = during(c.value.text, today);
       if (!r)
         return query_failure{"queryError", "INVALID_VALUE_WITH_DURING_OPERATOR",
-                             "Invalid date range constant for DURING: '" + c.value.text + "'."};
-      since = std::max(since, r->first);
-      until = std::min(until, r->second);
+                             "Invalid date range constant for DURING: '" +
+                                 c.value.text + "'."};
+      narrow(r->first, r->second);
     } else if (c.op == "BETWEEN") {
       auto a = date(c.value.items[0]), b = date(c.value.items[1]);
       if (!a || !b)
-        return query_failure{"queryError", "INVALID_VALUE_WITH_BETWEEN_OPERATOR",
-                             "Invalid date values for BETWEEN; expected 'YYYY-MM-DD'."};
-      since = *a;
-      until = *b;
-    } else if (c.op == "=" || c.op == ">=" || c.op == ">" || c.op == "<=" || c.op == "<") {
+        return query_failure{
+            "queryError", "INVALID_VALUE_WITH_BETWEEN_OPERATOR",
+            "Invalid date values for BETWEEN; expected 'YYYY-MM-DD'."};
+      narrow(*a, *b);
+    } else if (c.op == "=" || c.op == ">=" || c.op == ">" || c.op == "<=" ||
+               c.op == "<") {
       auto d = date(c.value);
-      if (!d)
-        return query_failure{"queryError", "BAD_VALUE",
-                             "Invalid date value '" + c.value.text + "'; expected 'YYYY-MM-DD'."};
-      if (c.op == "=") since = until = *d;
-      else if (c.op == ">=") since = *d;
-      else if (c.op == ">") since = *d + 1;
-      else if (c.op == "<=") until = *d;
-      else until = *d - 1;
+      if (!d) return bad_date(c.value.text);
+      if (c.op == "=")
+        narrow(*d, *d);
+      else if (c.op == ">=")
+        narrow(*d, all);
+      else if (c.op == ">")
+        narrow(*d + 1, all);
+      else if (c.op == "<=")
+        narrow(none, *d);
+      else
+        narrow(none, *d - 1);
+    } else if (c.op == "IN") {
+      std::int64_t a = all, b = none;
+      for (const auto& item : c.value.items) {
+        auto d = date(item);
+        if (!d) return bad_date(item.text);
+        a = std::min(a, *d);
+        b = std::max(b, *d);
+      }
+      narrow(a, b);
+      day_filters.push_back(&c);
+    } else {
+      day_filters.push_back(&c);
     }
   }
+  std::int64_t since = today - 89, until = today;
+  if (has_date_filter) {
+    until = hi && *hi != all ? *hi : today;
+    since = lo && *lo != none ? *lo : until - 89;
+  }
   if (wants_date && !has_date_filter)
-    return query_failure{"queryError", "EXPECTED_FILTERS_ON_DATE_RANGE",
-                         "Filters on date range are expected when segments.date is selected."};
+    return query_failure{
+        "queryError", "EXPECTED_FILTERS_ON_DATE_RANGE",
+        "Filters on date range are expected when segments.date is selected."};
   if (until - since > 3650)
-    return query_failure{"queryError", "DATE_RANGE_TOO_WIDE", "The date range is too wide."};
+    return query_failure{"queryError", "DATE_RANGE_TOO_WIDE",
+                         "The date range is too wide."};
+  std::vector<std::int64_t> days;
+  for (auto d = since; d <= until; ++d) {
+    json::value text(detail::civil_from_days(d));
+    if (std::all_of(
+            day_filters.begin(), day_filters.end(),
+            [&](const gaql_condition* c) { return matches(&text, *c); }))
+      days.push_back(d);
+  }
 
-  // Rows.
+  // Rows: entities in id order; with segments.date one row per day of the
+  // range (ascending), with segments.device one per device (MOBILE,
+  // DESKTOP, TABLET). Without segments.date the metrics are the sums of
+  // the daily values over the range.
   std::vector<flat_row> rows;
   bool need_metrics = wants_metrics || wants_date || wants_device;
-  std::vector<std::string> devices = wants_device
-    ? std::vector<std::string>{"MOBILE", "DESKTOP", "TABLET"} : std::vector<std::string>{""};
+  std::vector<int> devs =
+      wants_device ? std::vector<int>{0, 1, 2} : std::vector<int>{-1};
   // Only the fields the query touches travel with each row.
   std::set<std::string> needed(q.select.begin(), q.select.end());
-  for (const auto& c : q.where) needed.insert(c.field);
-  for (const auto& o : q.order_by) needed.insert(o.field);
-  for (const auto& r : res) needed.insert(r + ".resource_name");
+  for (const auto& c : q.where)
+    needed.insert(c.field);
+  for (const auto& o : q.order_by)
+    needed.insert(o.field);
+  for (const auto& r : res)
+    needed.insert(r + ".resource_name");
   for (const auto& e : m.enumerate(q.from, n)) {
     auto full = m.attributes(q.from, e);
     flat_row attrs;
@@ -314,39 +475,29 @@ std::variant<query_rows, query_failure> run_query(const google_model& m, int n,
       rows.push_back(std::move(attrs));
       continue;
     }
-    std::vector<std::pair<std::int64_t, std::int64_t>> buckets;
-    if (wants_date)
-      for (auto d = since; d <= until; ++d) buckets.emplace_back(d, d);
-    else if (since <= until)
-      buckets.emplace_back(since, until);
-    for (const auto& [from, to] : buckets)
-      for (const auto& dev : devices) {
-        std::int64_t imp = 0, clicks = 0, cost = 0;
-        double conv = 0, value = 0;
-        for (auto d = from; d <= to; ++d) {
-          auto x = m.metrics(q.from, e, d, dev);
-          imp += x.impressions;
-          clicks += x.clicks;
-          cost += x.cost_micros;
-          conv += x.conversions;
-          value += x.conversions * 42.5;
-        }
-        auto row = attrs;
-        row["metrics.impressions"] = imp;
-        row["metrics.clicks"] = clicks;
-        row["metrics.cost_micros"] = cost;
-        row["metrics.conversions"] = conv;
-        row["metrics.conversions_value"] = value;
-        row["metrics.ctr"] = imp ? static_cast<double>(clicks) / static_cast<double>(imp) : 0.0;
-        row["metrics.average_cpc"] = clicks ? static_cast<double>(cost) / static_cast<double>(clicks) : 0.0;
-        row["metrics.average_cpm"] = imp ? 1000.0 * static_cast<double>(cost) / static_cast<double>(imp) : 0.0;
-        if (wants_date) row["segments.date"] = detail::civil_from_days(from);
-        if (wants_device) row["segments.device"] = dev;
-        rows.push_back(std::move(row));
+    auto emit = [&](const day_metrics& x, std::optional<std::int64_t> day,
+                    int dev) {
+      auto row = attrs;
+      put_metrics(row, x);
+      if (day) row["segments.date"] = detail::civil_from_days(*day);
+      if (dev >= 0) row["segments.device"] = devices[dev];
+      rows.push_back(std::move(row));
+    };
+    if (wants_date) {
+      for (auto d : days)
+        for (int dev : devs)
+          emit(m.metrics(q.from, e, d, dev), d, dev);
+    } else {
+      for (int dev : devs) {
+        day_metrics sum;
+        for (auto d : days)
+          sum += m.metrics(q.from, e, d, dev);
+        emit(sum, std::nullopt, dev);
       }
+    }
   }
 
-  // WHERE (date conditions already shaped the range).
+  // WHERE (date conditions already chose the days).
   std::vector<flat_row> kept;
   for (auto& r : rows) {
     bool ok = true;
@@ -360,22 +511,18 @@ std::variant<query_rows, query_failure> run_query(const google_model& m, int n,
     }
     if (ok) kept.push_back(std::move(r));
   }
+  // ORDER BY: stable, so ties keep the default order above.
   if (!q.order_by.empty()) {
-    std::stable_sort(kept.begin(), kept.end(), [&](const flat_row& a, const flat_row& b) {
-      for (const auto& o : q.order_by) {
-        auto ia = a.find(o.field), ib = b.find(o.field);
-        if (ia == a.end() || ib == b.end()) continue;
-        auto na = value_number(ia->second), nb = value_number(ib->second);
-        int cmp = 0;
-        if (na && nb) cmp = *na < *nb ? -1 : *na > *nb ? 1 : 0;
-        else {
-          auto ta = value_text(ia->second), tb = value_text(ib->second);
-          cmp = ta < tb ? -1 : ta > tb ? 1 : 0;
-        }
-        if (cmp != 0) return o.descending ? cmp > 0 : cmp < 0;
-      }
-      return false;
-    });
+    std::stable_sort(
+        kept.begin(), kept.end(), [&](const flat_row& a, const flat_row& b) {
+          for (const auto& o : q.order_by) {
+            auto ia = a.find(o.field), ib = b.find(o.field);
+            int cmp = compare_values(ia == a.end() ? nullptr : &ia->second,
+                                     ib == b.end() ? nullptr : &ib->second);
+            if (cmp != 0) return o.descending ? cmp > 0 : cmp < 0;
+          }
+          return false;
+        });
   }
   if (q.limit && static_cast<std::int64_t>(kept.size()) > *q.limit)
     kept.resize(static_cast<std::size_t>(*q.limit));
@@ -383,33 +530,17 @@ std::variant<query_rows, query_failure> run_query(const google_model& m, int n,
   // Render GoogleAdsRow objects.
   query_rows out;
   if (summary) {
-    std::int64_t imp = 0, clicks = 0, cost = 0;
-    double conv = 0, value = 0;
-    for (const auto& r : kept) {
-      auto num = [&](const char* f) -> const json::value* {
-        auto it = r.find(f);
-        return it == r.end() ? nullptr : &it->second;
-      };
-      if (auto v = num("metrics.impressions")) imp += v->as_int64();
-      if (auto v = num("metrics.clicks")) clicks += v->as_int64();
-      if (auto v = num("metrics.cost_micros")) cost += v->as_int64();
-      if (auto v = num("metrics.conversions")) conv += v->as_double();
-      if (auto v = num("metrics.conversions_value")) value += v->as_double();
-    }
+    day_metrics total;
+    for (const auto& r : kept)
+      total += read_metrics(r);
     flat_row totals;
-    totals["metrics.impressions"] = imp;
-    totals["metrics.clicks"] = clicks;
-    totals["metrics.cost_micros"] = cost;
-    totals["metrics.conversions"] = conv;
-    totals["metrics.conversions_value"] = value;
-    totals["metrics.ctr"] = imp ? static_cast<double>(clicks) / static_cast<double>(imp) : 0.0;
-    totals["metrics.average_cpc"] = clicks ? static_cast<double>(cost) / static_cast<double>(clicks) : 0.0;
-    totals["metrics.average_cpm"] = imp ? 1000.0 * static_cast<double>(cost) / static_cast<double>(imp) : 0.0;
+    put_metrics(totals, total);
     json::object metrics;
     for (const auto& f : q.select) {
       if (prefix_of(f) != "metrics") continue;
       const auto& v = totals[f];
-      metrics[camel(f.substr(8))] = v.is_int64() ? json::value(std::to_string(v.as_int64())) : v;
+      metrics[camel(f.substr(8))] =
+          v.is_int64() ? json::value(std::to_string(v.as_int64())) : v;
     }
     out.summary = json::object{{"metrics", std::move(metrics)}};
   }
@@ -426,20 +557,26 @@ std::variant<query_rows, query_failure> run_query(const google_model& m, int n,
   for (const auto& r : kept) {
     json::object row;
     auto put = [&](const std::string& path, const json::value& v) {
-      // proto3 JSON leaves out fields holding their default value.
-      if (omit_defaults
-          && ((v.is_int64() && v.as_int64() == 0) || (v.is_double() && v.as_double() == 0.0)
-              || (v.is_bool() && !v.as_bool()) || (v.is_string() && v.as_string().empty())
-              || (v.is_array() && v.as_array().empty())))
+      // A field of a message the entity lacks is absent; proto3 JSON also
+      // leaves out fields holding their default value.
+      if (v.is_null()) return;
+      if (omit_defaults && ((v.is_int64() && v.as_int64() == 0) ||
+                            (v.is_double() && v.as_double() == 0.0) ||
+                            (v.is_bool() && !v.as_bool()) ||
+                            (v.is_string() && v.as_string().empty()) ||
+                            (v.is_array() && v.as_array().empty())))
         return;
       json::object* cur = &row;
       std::size_t i = 0;
       while (true) {
         auto j = path.find('.', i);
-        auto seg = camel(std::string_view(path).substr(i, j == std::string::npos ? std::string::npos : j - i));
+        auto seg = camel(std::string_view(path).substr(
+            i, j == std::string::npos ? std::string::npos : j - i));
         if (j == std::string::npos) {
-          if (v.is_int64()) (*cur)[seg] = std::to_string(v.as_int64());
-          else (*cur)[seg] = v;
+          if (v.is_int64())
+            (*cur)[seg] = std::to_string(v.as_int64());
+          else
+            (*cur)[seg] = v;
           return;
         }
         auto& next = (*cur)[seg];

@@ -7,8 +7,11 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "net/http_client.hpp"
 #include "sim/core/test_harness.hpp"
+#include "sim/google/google_platform.hpp"
 #include "sim/meta/sim_util.hpp"
 
 using namespace adbatch;
@@ -209,4 +212,40 @@ TEST_CASE("google over HTTP: spent daily operations -> 429 RESOURCE_EXHAUSTED", 
   CHECK(e.at("status").as_string() == "RESOURCE_EXHAUSTED");
   CHECK(e.at("details").as_array()[0].at("errors").as_array()[0].at("errorCode").at("quotaError").as_string() == "RESOURCE_EXHAUSTED");
   CHECK(sim.server().counters("google").total.throttles == 1);
+}
+
+TEST_CASE("google over HTTP: scoped tokens, quota_units in /__sim/stats", "[net][google]") {
+  sim::test_harness sim{"google", plain()};
+  net::http_client c{sim.client_options()};
+  auto base = sim.base_url("google");
+  sim::google_options go;  // what the harness serves
+  auto query = [&](const std::string& token, int i, const std::string& q) {
+    net::header_list h{{"Authorization", "Bearer " + token}, {"developer-token", "devtok"}};
+    auto login = sim::google::login_customer_for(go, i);
+    if (!login.empty()) h.emplace_back("login-customer-id", login);
+    auto r = c.post(base + "/v21/customers/" + sim::google::client_customer_id(i)
+                      + "/googleAds:searchStream",
+                    json::serialize(json::object{{"query", q}}), "application/json", h);
+    REQUIRE(r.ok());
+    return r->status;
+  };
+  auto owned = sim::google::owned_customers(go, "org-2-eu");
+  REQUIRE(owned == std::vector<int>{3, 8, 13, 18});
+  for (int i : owned)
+    CHECK(query("org-2-eu", i, "SELECT campaign.id, metrics.clicks FROM campaign "
+                               "WHERE segments.date DURING LAST_7_DAYS") == 200);
+  CHECK(query("org-2-eu", 1, "SELECT campaign.id FROM campaign") == 403);   // 0 units
+  CHECK(query("org-2-eu", 3, "SELECT campaign.nope FROM campaign") == 400);  // 1 unit
+  auto list = c.get(base + "/v21/customers:listAccessibleCustomers",
+                    {{"Authorization", "Bearer org-2-eu"}, {"developer-token", "d"}});
+  std::vector<std::string> names;
+  auto listed = body_of(list);
+  for (const auto& v : listed.at("resourceNames").as_array()) names.emplace_back(v.as_string());
+  CHECK(std::find(names.begin(), names.end(), "customers/1000000003") != names.end());
+  CHECK(std::find(names.begin(), names.end(), "customers/1000000001") == names.end());
+  auto stats = body_of(c.get(sim.control_url() + "/__sim/stats"));
+  auto& ep = stats.at("platforms").at("google").at("endpoints").at("searchStream");
+  CHECK(ep.at("calls").as_int64() == 6);
+  CHECK(ep.at("quota_units").as_int64() == 5);
+  CHECK(ep.at("errors").as_int64() == 2);
 }
