@@ -28,7 +28,57 @@ bool is_version(const std::string& v) {
   return month >= 1 && month <= 12;
 }
 
-void read_meta(section& s, sim::meta_options& m) {
+/// `key: [1, 2, ...]` of a token_owners grant: 1-based indexes.
+void read_indexes(const context& ctx, section& g, const YAML::Node& grant,
+                  const std::string& key, std::vector<int>& out) {
+  g.known(key);
+  auto list = sub(grant, key);
+  if (!list.IsDefined() || list.IsNull()) return;
+  auto path = join(g.path(), key);
+  if (!list.IsSequence())
+    ctx.fail(list.Mark(), path,
+             "expected a list of indexes (1-based), got " + describe(list));
+  out.clear();
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node item = list[i];
+    auto item_path = path + '[' + std::to_string(i) + ']';
+    auto v = item.IsScalar() ? parse_int(item.Scalar()) : std::nullopt;
+    if (!v)
+      ctx.fail(item.Mark(), item_path,
+               "expected an index (integer), got " + describe(item));
+    if (auto bad = check_range(*v, 1, 1'000'000, item.Scalar()))
+      ctx.fail(item.Mark(), item_path, *bad);
+    out.push_back(static_cast<int>(*v));
+  }
+}
+
+/// token_owners: {<token>: {accounts: [i...], pages: [...], businesses: [...]}}
+void read_token_owners(section& s, const YAML::Node& node, const context& ctx,
+                       sim::meta::ownership_options& o) {
+  auto owners_node = sub(node, "token_owners");
+  auto owners = s.child("token_owners");
+  if (!owners_node.IsDefined() || owners_node.IsNull()) return;
+  std::vector<sim::meta::token_owner> out;
+  for (auto it = owners_node.begin(); it != owners_node.end(); ++it) {
+    const YAML::Node k = it->first;
+    const YAML::Node v = it->second;
+    auto token = k.Scalar();
+    auto g = owners.child(token);
+    if (!v.IsMap() && !v.IsNull())
+      ctx.fail(v.Mark(), g.path(),
+               "expected a mapping {accounts, pages, businesses}, got "
+                 + describe(v));
+    sim::meta::token_grant grant;
+    read_indexes(ctx, g, v, "accounts", grant.accounts);
+    read_indexes(ctx, g, v, "pages", grant.pages);
+    read_indexes(ctx, g, v, "businesses", grant.businesses);
+    out.push_back({token, std::move(grant)});
+  }
+  o.token_owners = std::move(out);
+}
+
+void read_meta(section& s, const YAML::Node& node, const context& ctx,
+               sim::meta_options& m) {
   {
     auto w = s.child("world");
     w.integer("accounts", m.world.accounts, 1, 10000);
@@ -38,8 +88,14 @@ void read_meta(section& s, sim::meta_options& m) {
     w.integer("pages", m.world.pages, 1, 10000);
     w.integer("max_forms", m.world.max_forms, 1, 99);
     w.integer("max_leads", m.world.max_leads, 5, 9999);
+    w.integer("businesses", m.world.businesses, 1, 10000);
+    w.integer("max_catalogs", m.world.max_catalogs, 1, 99);
+    w.integer("max_whatsapp_accounts", m.world.max_whatsapp_accounts, 1, 99);
+    w.integer("max_pixels", m.world.max_pixels, 1, 99);
     w.integer("today", m.world.today, 0, 1'000'000);
   }
+  s.integer("ownership_modulus", m.ownership.modulus, 1, 10000);
+  read_token_owners(s, node, ctx, m.ownership);
   s.integer("app_active_users", m.app_active_users, 1, 1'000'000'000);
   s.integer("user_calls_per_hour", m.user_calls_per_hour, 1, big);
   s.integer("buc_management_base", m.buc_management_base, 0, big);
@@ -202,7 +258,7 @@ void read_snapchat(section& s, const YAML::Node& node, const context& ctx,
 void read_platform_options(const context& ctx, section& s,
                            const YAML::Node& node, const std::string& platform,
                            sim::specific_options& out) {
-  if (platform == "meta") read_meta(s, out.meta);
+  if (platform == "meta") read_meta(s, node, ctx, out.meta);
   else if (platform == "google") read_google(s, node, ctx, out.google);
   else if (platform == "tiktok") read_tiktok(s, out.tiktok);
   else if (platform == "linkedin") read_linkedin(s, node, ctx, out.linkedin);
@@ -232,7 +288,29 @@ void print_platform_options(YAML::Emitter& out, const std::string& platform,
     kv(out, "pages", m.world.pages);
     kv(out, "max_forms", m.world.max_forms);
     kv(out, "max_leads", m.world.max_leads);
+    kv(out, "businesses", m.world.businesses);
+    kv(out, "max_catalogs", m.world.max_catalogs);
+    kv(out, "max_whatsapp_accounts", m.world.max_whatsapp_accounts);
+    kv(out, "max_pixels", m.world.max_pixels);
     kv(out, "today", m.world.today);
+    out << YAML::EndMap;
+    kv(out, "ownership_modulus", m.ownership.modulus);
+    out << YAML::Key << "token_owners" << YAML::Value;
+    if (m.ownership.token_owners.empty()) out << YAML::Flow;  // {}
+    out << YAML::BeginMap;
+    for (const auto& [token, grant] : m.ownership.token_owners) {
+      out << YAML::Key << token << YAML::Value << YAML::BeginMap;
+      for (auto [key, list] :
+           {std::pair{"accounts", &grant.accounts},
+            std::pair{"pages", &grant.pages},
+            std::pair{"businesses", &grant.businesses}}) {
+        out << YAML::Key << key << YAML::Value << YAML::Flow
+            << YAML::BeginSeq;
+        for (int i : *list) out << i;
+        out << YAML::EndSeq;
+      }
+      out << YAML::EndMap;
+    }
     out << YAML::EndMap;
     kv(out, "app_active_users", m.app_active_users);
     kv(out, "user_calls_per_hour", m.user_calls_per_hour);

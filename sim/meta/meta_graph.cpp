@@ -205,28 +205,86 @@ std::optional<object_ref> graph::resolve_id(const std::string& id,
   return model_.resolve(id);
 }
 
-std::vector<call_unit> graph::units(const graph_call& c) const {
-  std::vector<call_unit> out;
+bool graph::ids_form(const graph_call& c) const {
+  if (c.method != "GET" || !find_param(c.params, "ids")) return false;
+  if (c.path.empty()) return true;
+  // GET /{edge}?ids=a,b: the first segment is an edge name, not an object.
+  return c.path.size() == 1 && c.path[0] != "me" && !model_.resolve(c.path[0])
+         && !created_.count(c.path[0]);
+}
+
+bool graph::accessible(const std::string& id, const graph_call& c) const {
+  if (auto it = created_.find(id); it != created_.end())
+    return model_.owns(c.token, {it->second.k, it->second.account});
+  auto r = resolve_id(id, c);
+  return r && model_.owns(c.token, *r);
+}
+
+void graph::check_access(const graph_call& c) const {
+  if (ids_form(c)) {
+    auto ids = split(find_param(c.params, "ids").value_or(""), ',');
+    if (ids.size() > static_cast<std::size_t>(max_ids_))
+      fail(400, 100, "(#100) Too many IDs. Maximum: "
+                       + std::to_string(max_ids_) + ". Provided: "
+                       + std::to_string(ids.size()) + ".");
+    // Not owned ids are reported exactly like unknown ones.
+    std::string missing;
+    for (const auto& id : ids)
+      if (!accessible(id, c)) missing += (missing.empty() ? "" : ",") + id;
+    if (!missing.empty())
+      fail(404, 803, "(#803) Some of the aliases you requested do not exist: "
+                       + missing);
+    return;
+  }
+  bool write = c.method == "POST" || c.method == "DELETE" || c.method == "PUT";
+  if (c.path.empty() || (!write && c.method != "GET")) return;
+  if (!write && c.path.size() > 2) return;  // "Unknown path components"
+  const auto& id = c.path[0];
+  if (id == "me" || accessible(id, c)) return;
+  fail_unknown_object(id, c.method == "GET"      ? "get"
+                          : c.method == "DELETE" ? "delete"
+                                                 : "post");
+}
+
+graph::admission graph::admit(const graph_call& c) {
+  admission out;
+  try {
+    check_access(c);
+  } catch (const graph_failure& f) {
+    graph_result r;
+    r.status = f.status;
+    r.body = graph_error_body(f.code, f.message, f.type, f.subcode,
+                              next_trace_id());
+    r.endpoint = ids_form(c) ? "ids" : c.method == "GET" ? "node" : "write";
+    out.refused = std::move(r);
+    return out;
+  }
   auto unit_for = [&](const std::string& id, bool insights) {
     call_unit u;
     u.insights = insights;
-    if (auto r = resolve_id(id, c)) {
-      u.account = model_.account_of(*r);
-    } else if (auto it = created_.find(id); it != created_.end()) {
+    // Only an owned account's budget is ever spent.
+    if (!accessible(id, c)) return u;
+    if (auto it = created_.find(id); it != created_.end()) {
       u.account = model_.account_of({kind::ad_account, it->second.account});
+    } else if (auto r = resolve_id(id, c)) {
+      u.account = model_.account_of(*r);
     }
     return u;
   };
-  auto ids = find_param(c.params, "ids");
-  if (ids && c.path.size() <= 1) {
+  if (ids_form(c)) {
     bool ins = !c.path.empty() && c.path[0] == "insights";
-    for (const auto& id : split(*ids, ',')) out.push_back(unit_for(id, ins));
-    if (out.empty()) out.push_back({});
+    std::set<std::string> seen;
+    for (const auto& id : split(*find_param(c.params, "ids"), ','))
+      if (seen.insert(id).second) out.units.push_back(unit_for(id, ins));
+    if (out.units.empty()) out.units.push_back({});
     return out;
   }
-  if (c.path.empty()) return {call_unit{}};
+  if (c.path.empty()) {
+    out.units.push_back({});
+    return out;
+  }
   bool ins = c.path.size() >= 2 && c.path[1] == "insights";
-  out.push_back(unit_for(c.path[0], ins));
+  out.units.push_back(unit_for(c.path[0], ins));
   return out;
 }
 
@@ -244,18 +302,13 @@ graph_result graph::execute(const graph_call& c) {
 }
 
 graph_result graph::execute_or_throw(const graph_call& c) {
+  check_access(c);
   if (c.method == "POST" || c.method == "DELETE" || c.method == "PUT")
     return write(c);
   if (c.method != "GET")
     fail(400, 100, "Unsupported method " + c.method);
-  auto ids = find_param(c.params, "ids");
-  if (c.path.empty()) {
-    if (!ids) fail(400, 100, "(#100) Missing parameter ids");
-    return read_ids(c, "");
-  }
-  if (c.path.size() == 1 && ids && !model_.resolve(c.path[0])
-      && c.path[0] != "me")
-    return read_ids(c, c.path[0]);  // GET /{edge}?ids=a,b
+  if (ids_form(c)) return read_ids(c, c.path.empty() ? "" : c.path[0]);
+  if (c.path.empty()) fail(400, 100, "(#100) Missing parameter ids");
   if (c.path.size() > 2) {
     std::string rest;
     for (std::size_t i = 2; i < c.path.size(); ++i) rest += "/" + c.path[i];
@@ -277,7 +330,7 @@ graph_result graph::read_ids(const graph_call& c, const std::string& edge) {
                      + std::to_string(ids.size()) + ".");
   std::vector<std::string> missing;
   for (const auto& id : ids)
-    if (!resolve_id(id, c) && !created_.count(id)) missing.push_back(id);
+    if (!accessible(id, c)) missing.push_back(id);
   if (!missing.empty()) {
     std::string list;
     for (const auto& m : missing) list += (list.empty() ? "" : ",") + m;
@@ -307,7 +360,7 @@ json::value graph::read_target(const graph_call& c, const std::string& id,
       fail(400, 100, "(#100) Syntax error \"" + err + "\" in fields");
   }
   if (auto it = created_.find(id); it != created_.end()) {
-    if (!edge.empty()) fail_unknown_object(id, "get");
+    if (!edge.empty() || !accessible(id, c)) fail_unknown_object(id, "get");
     json::object o;
     auto want = fields ? *fields : field_list{{"id", {}, {}}};
     for (const auto& f : want) {
@@ -317,7 +370,7 @@ json::value graph::read_target(const graph_call& c, const std::string& id,
     return o;
   }
   auto r = resolve_id(id, c);
-  if (!r) fail_unknown_object(id, "get");
+  if (!r || !model_.owns(c.token, *r)) fail_unknown_object(id, "get");
   if (edge.empty()) {
     field_list want;
     if (fields) {
@@ -351,6 +404,24 @@ json::object graph::render_node(const object_ref& r, const field_list& fields,
         o[f.name] = render_edge(r, f.name, p, f.children, c, items);
       continue;
     }
+    // Object-valued fields (Page.instagram_business_account,
+    // Business.primary_page): the object with the nested selection or its
+    // default fields; absent when there is none or the token does not own
+    // it (Graph leaves empty fields out).
+    if (model::has_reference(r.k, f.name)) {
+      auto target = model_.reference(r, f.name);
+      if (!target || !model_.owns(c.token, *target)) continue;
+      field_list want;
+      if (f.children && !f.children->empty()) {
+        want = *f.children;
+      } else {
+        for (auto& n : model::default_fields(target->k))
+          want.push_back({n, {}, {}});
+      }
+      o[f.name] = render_node(*target, want, c, items);
+      ++items;
+      continue;
+    }
     auto v = attrs.if_contains(f.name);
     if (!v) {
       fail(400, 100, "(#100) Tried accessing nonexisting field (" + f.name
@@ -376,7 +447,7 @@ json::object graph::render_edge(const object_ref& r, const std::string& edge,
                                 const param_list& params,
                                 const std::optional<field_list>& fields,
                                 const graph_call& c, std::int64_t& items) {
-  auto all = model_.children(r, edge);
+  auto all = model_.visible_children(r, edge, c.token);
   // effective_status=["ACTIVE",...] filters campaigns / ad sets / ads.
   if (auto es = find_param(params, "effective_status")) {
     boost::system::error_code ec;
@@ -736,7 +807,7 @@ graph_result graph::write(const graph_call& c) {
   const auto& id = c.path[0];
   auto created = created_.find(id);
   auto r = resolve_id(id, c);
-  if (!r && created == created_.end())
+  if (!accessible(id, c))
     fail_unknown_object(id, lower(c.method) == "delete" ? "delete" : "post");
   if (c.method == "DELETE") {
     if (c.path.size() != 1) fail(400, 100, "(#100) Unsupported delete request.");

@@ -55,9 +55,16 @@ public:
   /// `public_base_url` prefixes paging.next / previous links.
   graph(const model& m, std::string public_base_url, int max_ids = 50);
 
-  /// The calls `c` counts as for rate limits (ids= counts one per id).
-  /// Unknown ids count as unscoped calls.
-  std::vector<call_unit> units(const graph_call& c) const;
+  /// Admission of one call before any budget is spent: either the calls it
+  /// counts as for rate limits (a node or edge read, expansions included,
+  /// or a write is one call; `ids=` is one call per distinct id), or the
+  /// error it is refused with (an unknown or not owned target object, too
+  /// many ids). A refused call costs nothing.
+  struct admission {
+    std::vector<call_unit> units;
+    std::optional<graph_result> refused;
+  };
+  admission admit(const graph_call& c);
 
   /// Executes the call. Never throws: bad input gives a Graph error.
   graph_result execute(const graph_call& c);
@@ -73,6 +80,13 @@ private:
   };
 
   graph_result execute_or_throw(const graph_call& c);
+  /// Throws the refusal admit() answers with, if any.
+  void check_access(const graph_call& c) const;
+  /// Whether c is a GET /?ids= or GET /{edge}?ids= multi-read.
+  bool ids_form(const graph_call& c) const;
+  /// Whether `id` names an object (created ones included) that the call's
+  /// token owns; unknown and not owned ids are both "not accessible".
+  bool accessible(const std::string& id, const graph_call& c) const;
   graph_result read_ids(const graph_call& c, const std::string& edge);
   boost::json::value read_target(const graph_call& c, const std::string& id,
                                  const std::string& edge, std::int64_t& items);

@@ -4,7 +4,9 @@
 
 #include <boost/json/array.hpp>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 
@@ -17,18 +19,44 @@ namespace {
 
 constexpr std::int64_t account_base = 10'000'000'000'000;  // 14 digits
 
-int type_digit(kind k) {
+/// The two-digit prefix and the type digit of a kind's ids.
+std::pair<int, int> type_digits(kind k) {
   switch (k) {
-    case kind::campaign: return 1;
-    case kind::adset: return 2;
-    case kind::ad: return 3;
-    case kind::page: return 4;
-    case kind::lead_form: return 5;
-    case kind::lead: return 6;
-    case kind::user: return 7;
-    case kind::ad_account: return 0;
+    case kind::campaign: return {12, 1};
+    case kind::adset: return {12, 2};
+    case kind::ad: return {12, 3};
+    case kind::page: return {12, 4};
+    case kind::lead_form: return {12, 5};
+    case kind::lead: return {12, 6};
+    case kind::user: return {12, 7};
+    case kind::business: return {13, 1};
+    case kind::product_catalog: return {13, 2};
+    case kind::whatsapp_account: return {13, 3};
+    case kind::ads_pixel: return {13, 4};
+    case kind::ig_user: return {13, 5};
+    case kind::ad_account: return {0, 0};
   }
-  return 0;
+  return {0, 0};
+}
+
+/// Whether an index is in a grant list.
+bool listed(const std::vector<int>& v, int i) {
+  return std::find(v.begin(), v.end(), i) != v.end();
+}
+
+/// Shared rule of owns_account / owns_page / owns_business.
+bool owns_index(const ownership_options& o, std::string_view token, int i,
+                std::vector<int> token_grant::*list) {
+  if (const auto* grant = grant_of(o, token)) return listed(grant->*list, i);
+  int residue = 0;
+  if (!scoped_token(token, o.modulus, &residue)) return true;
+  return i >= 1 && (i - 1) % o.modulus == residue;
+}
+
+std::string lower(std::string s) {
+  for (auto& ch : s)
+    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
 }
 
 bool parse_int(std::string_view s, long long& out) {
@@ -46,11 +74,57 @@ constexpr std::array<std::string_view, 6> currencies = {
 constexpr std::array<std::string_view, 5> objectives = {
   "OUTCOME_TRAFFIC", "OUTCOME_SALES", "OUTCOME_LEADS", "OUTCOME_AWARENESS",
   "OUTCOME_ENGAGEMENT"};
+constexpr std::array<std::string_view, 8> verticals = {
+  "commerce", "commerce", "commerce", "hotels", "flights", "destinations",
+  "home_listings", "vehicles"};
+constexpr std::array<std::string_view, 5> verification = {
+  "verified", "verified", "not_verified", "pending", "not_verified"};
 
 } // namespace
 
-model::model(std::uint64_t seed, model_options opts)
-  : seed_(seed), opts_(opts) {}
+const token_grant* grant_of(const ownership_options& o,
+                            std::string_view token) {
+  for (const auto& owner : o.token_owners)
+    if (owner.token == token) return &owner.grant;
+  return nullptr;
+}
+
+bool scoped_token(std::string_view token, int modulus, int* residue) {
+  constexpr std::string_view prefix = "org-";
+  if (token.substr(0, prefix.size()) != prefix) return false;
+  auto rest = token.substr(prefix.size());
+  std::size_t n = 0;
+  // k % modulus digit by digit: any number of digits, no overflow.
+  long long r = 0;
+  auto m = static_cast<long long>(std::max(1, modulus));
+  while (n < rest.size() && rest[n] >= '0' && rest[n] <= '9') {
+    r = (r * 10 + (rest[n] - '0')) % m;
+    ++n;
+  }
+  if (n == 0 || (n < rest.size() && rest[n] != '-')) return false;
+  if (residue) *residue = static_cast<int>(r);
+  return true;
+}
+
+bool owns_account(const ownership_options& o, std::string_view token,
+                  int i) {
+  return owns_index(o, token, i, &token_grant::accounts);
+}
+
+bool owns_page(const ownership_options& o, std::string_view token, int i) {
+  return owns_index(o, token, i, &token_grant::pages);
+}
+
+bool owns_business(const ownership_options& o, std::string_view token,
+                   int i) {
+  return owns_index(o, token, i, &token_grant::businesses);
+}
+
+model::model(std::uint64_t seed, model_options opts,
+             ownership_options ownership)
+  : seed_(seed), opts_(opts), own_(std::move(ownership)) {
+  own_.modulus = std::max(1, own_.modulus);
+}
 
 std::uint64_t model::h(std::string_view a, std::string_view b) const {
   return stable_hash(seed_, a, b);
@@ -86,6 +160,31 @@ int model::leads_in(int page, int form) const {
            % static_cast<unsigned>(span));
 }
 
+int model::catalogs_in(int business) const {
+  return 1 + static_cast<int>(h("ncatalog", std::to_string(business))
+                              % static_cast<unsigned>(opts_.max_catalogs));
+}
+
+int model::whatsapp_accounts_in(int business) const {
+  return 1 + static_cast<int>(
+           h("nwaba", std::to_string(business))
+           % static_cast<unsigned>(opts_.max_whatsapp_accounts));
+}
+
+int model::pixels_in(int account) const {
+  return 1 + static_cast<int>(h("npixel", std::to_string(account))
+                              % static_cast<unsigned>(opts_.max_pixels));
+}
+
+bool model::page_has_instagram(int page) const {
+  return h("hasig", std::to_string(page)) % 3 != 0;
+}
+
+bool model::business_has_primary_page(int business) const {
+  return business <= opts_.pages
+         && h("primarypage", std::to_string(business)) % 3 != 0;
+}
+
 std::optional<object_ref> model::resolve(std::string_view id) const {
   long long n = 0;
   if (id.substr(0, 4) == "act_") {
@@ -94,17 +193,23 @@ std::optional<object_ref> model::resolve(std::string_view id) const {
     if (a < 1 || a > opts_.accounts) return std::nullopt;
     return object_ref{kind::ad_account, static_cast<int>(a)};
   }
-  if (id.size() != 17 || id.substr(0, 2) != "12" || !parse_int(id, n))
+  if (id.size() != 17 || (id.substr(0, 2) != "12" && id.substr(0, 2) != "13")
+      || !parse_int(id, n))
     return std::nullopt;
   auto digits = [&](std::size_t pos, std::size_t len) {
     long long v = 0;
     parse_int(id.substr(pos, len), v);
     return static_cast<int>(v);
   };
-  int t = digits(2, 1);
+  int t = digits(2, 1) + (id[1] == '3' ? 10 : 0);
   object_ref r{kind::ad_account, digits(3, 6), digits(9, 3), digits(12, 3),
                digits(15, 2)};
   switch (t) {
+    case 11: r.k = kind::business; break;
+    case 12: r.k = kind::product_catalog; break;
+    case 13: r.k = kind::whatsapp_account; break;
+    case 14: r.k = kind::ads_pixel; break;
+    case 15: r.k = kind::ig_user; break;
     case 1: r.k = kind::campaign; break;
     case 2: r.k = kind::adset; break;
     case 3: r.k = kind::ad; break;
@@ -153,6 +258,30 @@ std::optional<object_ref> model::resolve(std::string_view id) const {
     case kind::user:
       if (r.a < 1 || r.c || r.s || r.d) return std::nullopt;
       break;
+    case kind::business:
+      if (r.a < 1 || r.a > opts_.businesses || r.c || r.s || r.d)
+        return std::nullopt;
+      break;
+    case kind::product_catalog:
+      if (r.a < 1 || r.a > opts_.businesses || r.c < 1
+          || r.c > catalogs_in(r.a) || r.s || r.d)
+        return std::nullopt;
+      break;
+    case kind::whatsapp_account:
+      if (r.a < 1 || r.a > opts_.businesses || r.c < 1
+          || r.c > whatsapp_accounts_in(r.a) || r.s || r.d)
+        return std::nullopt;
+      break;
+    case kind::ads_pixel:
+      if (r.a < 1 || r.a > opts_.accounts || r.c < 1 || r.c > pixels_in(r.a)
+          || r.s || r.d)
+        return std::nullopt;
+      break;
+    case kind::ig_user:
+      if (r.a < 1 || r.a > opts_.pages || !page_has_instagram(r.a) || r.c
+          || r.s || r.d)
+        return std::nullopt;
+      break;
     case kind::ad_account:
       break;
   }
@@ -162,8 +291,9 @@ std::optional<object_ref> model::resolve(std::string_view id) const {
 std::string model::id_of(const object_ref& r) const {
   if (r.k == kind::ad_account)
     return "act_" + std::to_string(account_base + r.a);
+  auto [prefix, type] = type_digits(r.k);
   char buf[24];
-  std::snprintf(buf, sizeof buf, "12%d%06d%03d%03d%02d", type_digit(r.k), r.a,
+  std::snprintf(buf, sizeof buf, "%02d%d%06d%03d%03d%02d", prefix, type, r.a,
                 r.c, r.s, r.d);
   return buf;
 }
@@ -176,11 +306,49 @@ object_ref model::user_for_token(std::string_view token) const {
 std::optional<std::string> model::account_of(const object_ref& r) const {
   switch (r.k) {
     case kind::ad_account: case kind::campaign: case kind::adset:
-    case kind::ad:
+    case kind::ad: case kind::ads_pixel:
       return std::to_string(account_base + r.a);
     default:
       return std::nullopt;
   }
+}
+
+bool model::owns(std::string_view token, const object_ref& r) const {
+  switch (r.k) {
+    case kind::ad_account: case kind::campaign: case kind::adset:
+    case kind::ad: case kind::ads_pixel:
+      return owns_account(own_, token, r.a);
+    case kind::page: case kind::lead_form: case kind::lead:
+    case kind::ig_user:
+      return owns_page(own_, token, r.a);
+    case kind::business: case kind::product_catalog:
+    case kind::whatsapp_account:
+      return owns_business(own_, token, r.a);
+    case kind::user:
+      return true;
+  }
+  return true;
+}
+
+std::vector<int> model::owned_accounts(std::string_view token) const {
+  std::vector<int> out;
+  for (int i = 1; i <= opts_.accounts; ++i)
+    if (owns_account(own_, token, i)) out.push_back(i);
+  return out;
+}
+
+std::vector<int> model::owned_pages(std::string_view token) const {
+  std::vector<int> out;
+  for (int i = 1; i <= opts_.pages; ++i)
+    if (owns_page(own_, token, i)) out.push_back(i);
+  return out;
+}
+
+std::vector<int> model::owned_businesses(std::string_view token) const {
+  std::vector<int> out;
+  for (int i = 1; i <= opts_.businesses; ++i)
+    if (owns_business(own_, token, i)) out.push_back(i);
+  return out;
 }
 
 std::string_view model::type_name(kind k) {
@@ -193,6 +361,11 @@ std::string_view model::type_name(kind k) {
     case kind::lead_form: return "LeadgenForm";
     case kind::lead: return "Lead";
     case kind::user: return "User";
+    case kind::business: return "Business";
+    case kind::product_catalog: return "ProductCatalog";
+    case kind::whatsapp_account: return "WhatsAppBusinessAccount";
+    case kind::ads_pixel: return "AdsPixel";
+    case kind::ig_user: return "IGUser";
   }
   return "Node";
 }
@@ -201,6 +374,8 @@ std::vector<std::string> model::default_fields(kind k) {
   switch (k) {
     case kind::ad_account: return {"id", "account_id"};
     case kind::page: case kind::user: case kind::lead_form:
+    case kind::business: case kind::product_catalog:
+    case kind::whatsapp_account: case kind::ads_pixel:
       return {"name", "id"};
     case kind::lead: return {"created_time", "id"};
     default: return {"id"};
@@ -211,17 +386,47 @@ bool model::has_edge(kind k, std::string_view e) {
   switch (k) {
     case kind::ad_account:
       return e == "campaigns" || e == "adsets" || e == "ads"
-             || e == "insights";
+             || e == "insights" || e == "adspixels";
     case kind::campaign:
       return e == "adsets" || e == "ads" || e == "insights";
     case kind::adset: return e == "ads" || e == "insights";
     case kind::ad: return e == "insights" || e == "leads";
     case kind::page: return e == "leadgen_forms";
     case kind::lead_form: return e == "leads";
-    case kind::user: return e == "adaccounts" || e == "accounts";
-    case kind::lead: return false;
+    case kind::user:
+      return e == "adaccounts" || e == "accounts" || e == "businesses";
+    case kind::business:
+      return e == "owned_product_catalogs"
+             || e == "owned_whatsapp_business_accounts";
+    case kind::lead: case kind::product_catalog: case kind::whatsapp_account:
+    case kind::ads_pixel: case kind::ig_user:
+      return false;
   }
   return false;
+}
+
+bool model::has_reference(kind k, std::string_view field) {
+  return (k == kind::page && field == "instagram_business_account")
+         || (k == kind::business && field == "primary_page");
+}
+
+std::optional<object_ref> model::reference(const object_ref& r,
+                                           std::string_view field) const {
+  if (r.k == kind::page && field == "instagram_business_account"
+      && page_has_instagram(r.a))
+    return object_ref{kind::ig_user, r.a};
+  if (r.k == kind::business && field == "primary_page"
+      && business_has_primary_page(r.a))
+    return object_ref{kind::page, r.a};
+  return std::nullopt;
+}
+
+std::vector<object_ref> model::visible_children(const object_ref& r,
+                                                std::string_view edge,
+                                                std::string_view token) const {
+  auto all = children(r, edge);
+  std::erase_if(all, [&](const object_ref& c) { return !owns(token, c); });
+  return all;
 }
 
 std::vector<object_ref> model::children(const object_ref& r,
@@ -239,6 +444,11 @@ std::vector<object_ref> model::children(const object_ref& r,
   };
   switch (r.k) {
     case kind::ad_account:
+      if (e == "adspixels") {
+        for (int p = 1; p <= pixels_in(r.a); ++p)
+          out.push_back({kind::ads_pixel, r.a, p, 0, 0});
+        break;
+      }
       for (int c = 1; c <= campaigns_in(r.a); ++c) {
         if (e == "campaigns") out.push_back({kind::campaign, r.a, c, 0, 0});
         else adsets_of_campaign(r.a, c, e == "ads");
@@ -271,11 +481,24 @@ std::vector<object_ref> model::children(const object_ref& r,
       if (e == "adaccounts")
         for (int a = 1; a <= opts_.accounts; ++a)
           out.push_back({kind::ad_account, a, 0, 0, 0});
+      else if (e == "businesses")
+        for (int b = 1; b <= opts_.businesses; ++b)
+          out.push_back({kind::business, b, 0, 0, 0});
       else
         for (int p = 1; p <= opts_.pages; ++p)
           out.push_back({kind::page, p, 0, 0, 0});
       break;
-    case kind::lead: break;
+    case kind::business:
+      if (e == "owned_product_catalogs")
+        for (int c = 1; c <= catalogs_in(r.a); ++c)
+          out.push_back({kind::product_catalog, r.a, c, 0, 0});
+      else
+        for (int c = 1; c <= whatsapp_accounts_in(r.a); ++c)
+          out.push_back({kind::whatsapp_account, r.a, c, 0, 0});
+      break;
+    case kind::lead: case kind::product_catalog: case kind::whatsapp_account:
+    case kind::ads_pixel: case kind::ig_user:
+      break;
   }
   return out;
 }
@@ -497,6 +720,53 @@ json::object model::attributes(const object_ref& r) const {
       o["first_name"] = "Sim";
       o["last_name"] = "User " + std::to_string(r.a);
       break;
+    case kind::business:
+      o["id"] = id;
+      o["name"] = "Sim Business " + std::to_string(r.a) + " " + word(0);
+      o["verification_status"] =
+        std::string(verification[(v >> 8) % verification.size()]);
+      o["created_time"] = iso_time(static_cast<std::int64_t>(500 + v % 1500), v);
+      break;
+    case kind::product_catalog:
+      o["id"] = id;
+      o["name"] = word(0) + " Catalog " + std::to_string(r.a) + "."
+                  + std::to_string(r.c);
+      o["product_count"] = static_cast<std::int64_t>((v >> 8) % 20000);
+      o["vertical"] = std::string(verticals[(v >> 24) % verticals.size()]);
+      break;
+    case kind::whatsapp_account: {
+      o["id"] = id;
+      o["name"] = "Sim WhatsApp " + std::to_string(r.a) + "."
+                  + std::to_string(r.c) + " " + word(0);
+      o["currency"] = std::string(currencies[(v >> 12) % currencies.size()]);
+      o["timezone_id"] = std::to_string(1 + (v >> 16) % 150);
+      auto ns = detail::hex_id(v, 32);
+      o["message_template_namespace"] = ns.substr(0, 8) + "_" + ns.substr(8, 4)
+                                        + "_" + ns.substr(12, 4) + "_"
+                                        + ns.substr(16, 4) + "_"
+                                        + ns.substr(20, 12);
+      break;
+    }
+    case kind::ads_pixel:
+      o["id"] = id;
+      o["name"] = "Sim Pixel " + std::to_string(r.a) + "."
+                  + std::to_string(r.c) + " " + word(0);
+      o["creation_time"] =
+        iso_time(static_cast<std::int64_t>(100 + v % 900), v);
+      o["last_fired_time"] = iso_time(static_cast<std::int64_t>(v % 3), v >> 7);
+      o["is_unavailable"] = (v >> 20) % 10 == 0;
+      break;
+    case kind::ig_user: {
+      auto page = attributes({kind::page, r.a, 0, 0, 0});
+      o["id"] = id;
+      o["username"] = "sim_page_" + std::to_string(r.a) + "_" + lower(word(0));
+      o["name"] = page["name"];
+      o["followers_count"] = static_cast<std::int64_t>((v >> 8) % 500000);
+      o["media_count"] = static_cast<std::int64_t>((v >> 28) % 2000);
+      o["profile_picture_url"] =
+        "https://scontent.cdninstagram.com/v/sim/" + id + ".jpg";
+      break;
+    }
   }
   return o;
 }

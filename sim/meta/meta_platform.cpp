@@ -101,7 +101,7 @@ void append_json_params(const std::string& body, param_list& out) {
 class meta_platform final : public platform {
 public:
   meta_platform(const platform_options& opts, const meta_options& mo)
-    : opts_(opts), mo_(mo), model_(opts.seed, mo.world),
+    : opts_(opts), mo_(mo), model_(opts.seed, mo.world, mo.ownership),
       graph_(model_, opts.public_base_url, mo.max_ids),
       app_(scaled(200 * mo.app_active_users), 1h, opts.time_scale),
       rng_(opts.seed ^ 0x6d657461ULL) {}
@@ -322,8 +322,10 @@ private:
     auto& f = opts_.faults;
     if (f.throttle_storm || (f.throttle_rate > 0 && chance() < f.throttle_rate)) {
       meta::graph_call probe{method, segs, params, ver, *token};
-      auto units = is_batch ? std::vector<meta::call_unit>{{}} : graph_.units(probe);
-      auto t = units.front().account ? buc_throttle(label == "insights") : custom_throttle();
+      std::vector<meta::call_unit> units;
+      if (!is_batch) units = graph_.admit(probe).units;
+      bool scoped = !units.empty() && units.front().account;
+      auto t = scoped ? buc_throttle(label == "insights") : custom_throttle();
       return fail_with(mo_.throttle_http_status, throttle_json(t), true);
     }
     if (f.error_rate > 0 && chance() < f.error_rate)
@@ -332,12 +334,16 @@ private:
     if (is_batch) return handle_batch(params, *token, ver, now);
 
     meta::graph_call call{method, segs, params, ver, *token};
-    auto units = graph_.units(call);
-    if (label == "ids" && units.size() > static_cast<std::size_t>(mo_.max_ids)) {
-      return fail_with(400, error_json(100, "(#100) Too many IDs. Maximum: "
-                                       + std::to_string(mo_.max_ids) + ". Provided: "
-                                       + std::to_string(units.size()) + "."), false);
+    // Unknown or not owned targets and too many ids are refused before any
+    // budget is spent (0 quota units).
+    auto admission = graph_.admit(call);
+    if (admission.refused) {
+      auto r = respond(admission.refused->status, admission.refused->body, ver);
+      for (auto& h : usage_headers({}, now)) r.with_header(h.first, h.second);
+      r.acct = {label, 0, 0, true, false};
+      return r;
     }
+    const auto& units = admission.units;
     std::set<std::pair<std::string, bool>> touched;
     if (auto t = charge(units, *token, now, touched)) {
       auto r = respond(mo_.throttle_http_status, throttle_json(*t), ver);
@@ -498,15 +504,27 @@ private:
       if (q != std::string::npos) call.params = detail::parse_params(std::string_view(url).substr(q + 1));
       if (!body.empty())
         for (auto& p : detail::parse_params(body)) call.params.push_back(std::move(p));
+      // Each op is checked with its own token (per-op access_token, else
+      // the batch's).
       call.token = find_param(call.params, "access_token").value_or(token);
-      auto units = graph_.units(call);
-      if (call.path.size() <= 1 && find_param(call.params, "ids")
-          && units.size() > static_cast<std::size_t>(mo_.max_ids)) {
-        op_error(400, error_json(100, "(#100) Too many IDs. Maximum: "
-                                 + std::to_string(mo_.max_ids) + ". Provided: "
-                                 + std::to_string(units.size()) + "."));
+      if (call.token.empty()) {
+        op_error(400, error_json(104, "An access token is required to request this resource."));
         continue;
       }
+      if (call.token == "expired" || call.token == "invalid") {
+        op_error(400, call.token == "expired"
+                        ? error_json(190, "Error validating access token: Session has expired.", 463)
+                        : error_json(190, "Invalid OAuth access token - Cannot parse access token"));
+        continue;
+      }
+      // Unknown / not owned objects: refused, not charged.
+      auto admission = graph_.admit(call);
+      if (admission.refused) {
+        spent_time += 1;
+        op_error(admission.refused->status, admission.refused->body);
+        continue;
+      }
+      const auto& units = admission.units;
       std::set<std::pair<std::string, bool>> touched;
       if (auto t = charge(units, call.token, now, touched)) {
         touched_all.insert(touched.begin(), touched.end());
@@ -564,7 +582,8 @@ std::unique_ptr<platform> make_meta(const platform_options& opts,
 }
 
 std::unique_ptr<platform> make_meta(const platform_options& opts) {
-  return make_meta(opts, meta_options{});
+  const meta_options defaults;  // a named value: g++ 12 -O2 warns on a temporary
+  return make_meta(opts, defaults);
 }
 
 } // namespace adbatch::sim

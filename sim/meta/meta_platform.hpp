@@ -17,6 +17,9 @@ namespace adbatch::sim {
 /// platform_options::limit_scale).
 struct meta_options {
   meta::model_options world;            ///< size of the simulated object graph
+  /// Which token owns which ad accounts, pages and businesses (config keys
+  /// `ownership_modulus` and `token_owners`); see meta::ownership_options.
+  meta::ownership_options ownership;
   /// App budget = 200 calls/h x active users (the published formula); the
   /// user count is unknowable for a simulator, so it is a setting.
   std::int64_t app_active_users = 100;

@@ -103,9 +103,10 @@ TEST_CASE("meta over HTTP: batch, ids, paging, errors, counters", "[net][meta]")
   CHECK(r2->status == 200);
   CHECK(body_of(r2).at("data").as_array()[0].at("id") != page.at("data").as_array()[0].at("id"));
 
-  // Counters: 3 batch ops charged as 3 calls, 2 ids as 2.
+  // Counters: 2 batch ops charged (the unknown object is refused before
+  // charging), 2 ids as 2 (51 ids: refused).
   auto counters = sim.server().counters("meta");
-  CHECK(counters.endpoints["batch"].quota_units == 3);
+  CHECK(counters.endpoints["batch"].quota_units == 2);
   CHECK(counters.endpoints["batch"].items == 3);
   CHECK(counters.endpoints["ids"].quota_units == 2);
   CHECK(counters.endpoints["ids"].errors >= 1);
@@ -137,6 +138,71 @@ TEST_CASE("meta over HTTP: same seed, same data", "[net][meta]") {
   REQUIRE(ra.ok());
   REQUIRE(rb.ok());
   CHECK(body_of(ra).at("data") == body_of(rb).at("data"));
+}
+
+TEST_CASE("meta over HTTP: ownership, root expansion, quota_units in stats", "[net][meta]") {
+  sim::test_harness sim{"meta", plain()};
+  net::http_client c{sim.client_options()};
+  auto base = sim.base_url("meta");
+  const std::string token = "org-3-loopback";  // accounts 4, 9, 14, 19; page 4; business 4
+
+  auto r = c.get(base + "/v21.0/me?"
+                   + form({{"fields", "accounts.limit(100){id,name,instagram_business_account{id,username}},"
+                                      "adaccounts.limit(100){id,name,adspixels.limit(100){id,name}},"
+                                      "businesses.limit(100){id,name,owned_product_catalogs.limit(100){id,name},"
+                                      "owned_whatsapp_business_accounts.limit(100){id,name}}"}}),
+                 {{"Authorization", "OAuth " + token}});
+  REQUIRE(r.ok());
+  REQUIRE(r->status == 200);
+  auto me = body_of(r).as_object();
+  std::vector<std::string> accounts;
+  for (const auto& a : me.at("adaccounts").at("data").as_array()) {
+    accounts.emplace_back(a.at("id").as_string());
+    CHECK(!a.at("adspixels").at("data").as_array().empty());
+  }
+  CHECK(accounts == std::vector<std::string>{"act_10000000000004", "act_10000000000009",
+                                             "act_10000000000014", "act_10000000000019"});
+  REQUIRE(me.at("accounts").at("data").as_array().size() == 1);
+  CHECK(me.at("accounts").at("data").as_array()[0].at("id").as_string() == "12400000400000000");
+  REQUIRE(me.at("businesses").at("data").as_array().size() == 1);
+  auto biz = me.at("businesses").at("data").as_array()[0].as_object();
+  CHECK(biz.at("id").as_string() == "13100000400000000");
+  CHECK(!biz.at("owned_product_catalogs").at("data").as_array().empty());
+  CHECK(!biz.at("owned_whatsapp_business_accounts").at("data").as_array().empty());
+
+  // Ad account expansion and insights?ids= in one call each.
+  r = c.get(base + "/v21.0/act_10000000000009?"
+            + form({{"fields", "campaigns.limit(500){id,name},adsets.limit(500){id,name},ads.limit(500){id,name}"},
+                    {"access_token", token}}));
+  REQUIRE(r->status == 200);
+  std::string camps;
+  auto expanded = body_of(r);
+  for (const auto& cp : expanded.at("campaigns").at("data").as_array())
+    camps += (camps.empty() ? "" : ",") + std::string(cp.at("id").as_string());
+  auto n_camps = static_cast<std::int64_t>(std::count(camps.begin(), camps.end(), ',') + 1);
+  r = c.get(base + "/v21.0/insights?ids=" + camps
+            + "&fields=impressions,spend&time_range=%7B%22since%22%3A%222026-01-01%22%2C%22until%22%3A%222026-01-07%22%7D"
+            + "&access_token=" + token);
+  REQUIRE(r->status == 200);
+  CHECK(static_cast<std::int64_t>(body_of(r).as_object().size()) == n_camps);
+
+  // Not owned: like unknown, and free.
+  r = c.get(base + "/v21.0/?ids=act_10000000000004,act_10000000000005&access_token=" + token);
+  CHECK(r->status == 404);
+  CHECK(body_of(r).at("error").at("code").as_int64() == 803);
+  r = c.get(base + "/v21.0/act_10000000000005/campaigns?access_token=" + token);
+  CHECK(r->status == 400);
+  CHECK(body_of(r).at("error").at("error_subcode").as_int64() == 33);
+
+  auto stats = body_of(c.get(sim.control_url() + "/__sim/stats")).at("platforms").at("meta");
+  INFO(json::serialize(stats));
+  CHECK(stats.at("quota_units").as_int64() == 2 + n_camps);
+  CHECK(stats.at("endpoints").at("ids").at("quota_units").as_int64() == n_camps);
+  auto counters = sim.server().counters("meta");
+  CHECK(counters.endpoints["node"].quota_units == 2);
+  CHECK(counters.endpoints["ids"].quota_units == n_camps);
+  CHECK(counters.total.quota_units == 2 + n_camps);
+  CHECK(counters.total.calls == 5);
 }
 
 TEST_CASE("google over HTTP: searchStream, errors, mutate limit, counters", "[net][google]") {

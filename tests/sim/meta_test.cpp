@@ -326,7 +326,7 @@ TEST_CASE("meta batch answers each op in order", "[unit][meta]") {
   CHECK(json::parse(arr[1].at("body").as_string()).at("error").at("code").as_int64() == 100);
   CHECK(json::parse(arr[2].at("body").as_string()).as_object().size() == 2);
   CHECK(r.acct.endpoint == "batch");
-  CHECK(r.acct.quota_units == 4);  // 1 + 1 + 2 ids
+  CHECK(r.acct.quota_units == 3);  // 1 + 0 (unknown: refused) + 2 ids
   CHECK(r.acct.items == 3);
 
   // include_headers=false drops per-op headers; "/v21.0" without slash works.
