@@ -117,9 +117,13 @@ TEST_CASE("google merged plans give every request its naive result",
       CHECK(mine.error_message == own.error_message);
       CHECK(mine.result_json == own.result_json);
       if (own.kind == outcome_kind::completed &&
-          r.request_type.rfind("get_", 0) == 0)
-        rows_seen += static_cast<int>(
-            json::parse(own.result_json).at(r.request_type).as_array().size());
+          r.request_type.rfind("get_", 0) == 0) {
+        auto n =
+            json::parse(mine.result_json).at(r.request_type).as_array().size();
+        if (auto l = r.params.if_contains("limit"))
+          CHECK(static_cast<std::int64_t>(n) <= l->as_int64());
+        rows_seen += static_cast<int>(n);
+      }
       ++compared;
     }
   }
