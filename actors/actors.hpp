@@ -19,6 +19,55 @@ namespace adbatch {
 
 // Sections are added by each component (supervisor, storage, ...).
 
+// -- flush pipeline -------------------------------------------------------------
+
+/// rate_limiter (one per platform): the platform's rate budget. The batcher
+/// asks before every upstream call. Today a token bucket over the
+/// configured budget (platforms/common/token_bucket.hpp); the rate-budgets
+/// issue makes it adaptive and shared. Implementation: actors/rate_limiter.*.
+using rate_limiter_actor = caf::typed_actor<
+  /// (scope, units, max_wait): reserves `units` if they are there within
+  /// max_wait (granted, wait until the call may go), else says when they
+  /// would be (not granted, nothing reserved).
+  caf::replies_to<atom::acquire, std::string, std::int64_t,
+                  caf::timespan>::with<rate_grant>,
+  /// (scope, units): units reserved for a call that was not made.
+  caf::reacts_to<atom::refund, std::string, std::int64_t>,
+  /// The budget as it stands.
+  caf::replies_to<atom::status>::with<rate_limiter_status>,
+  /// Readiness probe.
+  caf::replies_to<atom::ping>::with<caf::ok_atom>>;
+
+/// batcher (one per platform): serves the platform's queue. A flush works in
+/// rounds: claim (priority order, lease) -> plan (platforms/<name>/, pure)
+/// -> rate_limiter -> upstream HTTPS -> split -> store every request's
+/// result or failure + one execution-log row; rounds go on while due
+/// requests remain and the budget allows. It also keeps the platform's
+/// schedule: a flush every flush_interval, an early one when a full batch or
+/// an urgent request is waiting; never two at once. Implementation:
+/// actors/batcher.*.
+using batcher_actor = caf::typed_actor<
+  /// (limit): flushes up to `limit` requests now (after a running flush);
+  /// answers what it did, like the original's flush().
+  caf::replies_to<atom::flush, std::int32_t>::with<flush_summary>,
+  /// (platform, min priority, new rows): storage committed new requests
+  /// (the batcher subscribes itself to storage and ignores the other
+  /// platforms' notices).
+  caf::reacts_to<atom::queued, persistence::ad_platform, std::int32_t,
+                 std::int64_t>,
+  /// Counters and the schedule.
+  caf::replies_to<atom::status>::with<batcher_status>,
+  /// Readiness probe.
+  caf::replies_to<atom::ping>::with<caf::ok_atom>,
+  /// Internal: the periodic flush timer (generation).
+  caf::reacts_to<atom::tick, std::uint64_t>,
+  /// Internal: (round, call) answered.
+  caf::reacts_to<atom::upstream_done, std::uint64_t, std::uint64_t,
+                 upstream_answer>,
+  /// Internal: (round, call) may go now (its rate wait expired).
+  caf::reacts_to<atom::go, std::uint64_t, std::uint64_t>>;
+
+
 // -- supervisor ---------------------------------------------------------------
 
 /// The node's root: starts the children in spawn order, watches them,
@@ -178,6 +227,33 @@ using storage_actor = caf::typed_actor<
   /// Readiness: answers ok once the first connection (and the migrations)
   /// succeeded; an error if storage cannot start.
   caf::replies_to<atom::ping>::with<caf::ok_atom>,
+  /// (org, connection, token): seals the token (AES-256-GCM with the
+  /// active credentials key, AAD = the connection id) and stores it,
+  /// replacing an earlier one. not_found for another org's connection;
+  /// invalid_argument when no key is configured or the token is empty.
+  caf::replies_to<atom::token_set, std::string, std::string,
+                  platform_token>::with<caf::ok_atom>,
+  /// (org, connection): removes the stored token; the connection falls
+  /// back to its token_ref. not_found for another org's connection.
+  caf::replies_to<atom::token_clear, std::string, std::string>::with<
+    caf::ok_atom>,
+  /// (connection): cross-org; the connection and the token to call its
+  /// platform with: the stored one opened ("stored"), else its token_ref
+  /// resolved ("reference", env:NAME / file:/path), else none ("none").
+  /// ec::invalid_config naming the connection and key id when a stored
+  /// token cannot be opened (unknown key, failed authentication) or the
+  /// reference cannot be resolved; never the token.
+  caf::replies_to<atom::credential, std::string>::with<connection_secret>,
+  /// (rows per transaction): re-seals every stored token whose key is not
+  /// the active one; rows that cannot be opened are counted and kept.
+  caf::replies_to<atom::rotate_keys, std::int32_t>::with<
+    persistence::token_rotation>,
+  /// (listener): after each enqueue commit the listener gets
+  /// `(atom::queued, persistence::ad_platform, std::int32_t min_priority,
+  /// std::int64_t new_rows)`, one message per platform with newly inserted
+  /// (not de-duplicated) rows. Listeners are monitored and dropped when
+  /// they terminate; subscribing twice changes nothing.
+  caf::reacts_to<atom::subscribe, caf::actor>,
   /// Internal: a worker finished job `id`.
   caf::reacts_to<atom::job_done, std::uint64_t>,
   /// Internal: reconnect worker `index` (its backoff expired).

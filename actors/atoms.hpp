@@ -14,6 +14,18 @@ using restart = caf::atom_constant<caf::atom("restart")>;
 using shutdown = caf::atom_constant<caf::atom("shutdown")>;
 using status = caf::atom_constant<caf::atom("status")>;
 
+// -- flush pipeline (batcher, rate_limiter, scheduler) -----------------------
+using flush = caf::atom_constant<caf::atom("flush")>;
+using acquire = caf::atom_constant<caf::atom("acquire")>;
+using refund = caf::atom_constant<caf::atom("refund")>;
+/// batcher internals: an upstream call answered / its rate wait expired /
+/// the storage writes of a round are done.
+using upstream_done = caf::atom_constant<caf::atom("upstrdone")>;
+using go = caf::atom_constant<caf::atom("go")>;
+using round_done = caf::atom_constant<caf::atom("rounddone")>;
+/// storage -> scheduler: new rows were queued (platform, min priority, n).
+using queued = caf::atom_constant<caf::atom("queued")>;
+
 // -- generic ------------------------------------------------------------------
 using tick = caf::atom_constant<caf::atom("tick")>;
 using ping = caf::atom_constant<caf::atom("ping")>;
@@ -46,5 +58,15 @@ using prune_events = caf::atom_constant<caf::atom("pruneevent")>;
 /// storage internals: a worker finished a job; look at the queue now.
 using job_done = caf::atom_constant<caf::atom("jobdone")>;
 using dispatch = caf::atom_constant<caf::atom("dispatch")>;
+/// storage: connection tokens (sealed at rest) and credential lookups.
+using token_set = caf::atom_constant<caf::atom("tokenset")>;
+using token_clear = caf::atom_constant<caf::atom("tokenclear")>;
+using credential = caf::atom_constant<caf::atom("credential")>;
+using rotate_keys = caf::atom_constant<caf::atom("rotatekeys")>;
+/// storage: enqueue notifications (subscribe a listener; it gets queued).
+/// `queued` is also declared in the flush pipeline section; redeclaring an
+/// alias of the same type is fine, and each section stays self-contained.
+using subscribe = caf::atom_constant<caf::atom("subscribe")>;
+using queued = caf::atom_constant<caf::atom("queued")>;
 
 } // namespace adbatch::atom

@@ -10,6 +10,7 @@
 
 #include <caf/meta/type_name.hpp>
 
+#include "actors/pipeline_messages.hpp" // batcher, rate_limiter, scheduler
 #include "actors/storage_messages.hpp" // storage payloads (persistence types)
 
 namespace adbatch {

@@ -38,6 +38,7 @@
 
 #include "actors/error.hpp"
 #include "actors/heartbeat.hpp"
+#include "actors/pipeline_children.hpp"
 #include "actors/storage_child.hpp"
 #include "common/logger.hpp"
 
@@ -166,6 +167,9 @@ std::vector<child_spec> make_children(const config::config& cfg) {
   // Spawn order. Storage goes first so that it stops last.
   out.push_back(make_storage_child(cfg));
   out.push_back(make_heartbeat_child(cfg));
+  // Per platform: its rate budget, then its batcher (which needs both).
+  for (auto& spec : make_pipeline_children(cfg))
+    out.push_back(std::move(spec));
   return out;
 }
 

@@ -13,6 +13,7 @@
 #include "persistence/migrations.hpp"
 #include "persistence/pg_backend.hpp"
 #include "persistence/pg_connection.hpp"
+#include "platforms/registry.hpp"
 
 namespace adbatch {
 
@@ -123,6 +124,21 @@ backend_factory make_pg_factory(const config::config& cfg) {
   site->options.dedup_window = cfg.deduplication.enabled
                                  ? cfg.deduplication.window
                                  : std::chrono::seconds{0};
+  // Enqueue-time validation against each platform's request catalog:
+  // a bad request is rejected before anything is stored.
+  site->options.validate_request_type = [](ps::ad_platform p,
+                                           std::string_view type,
+                                           std::string_view params) {
+    return platforms::validate_request(static_cast<platforms::platform_id>(p),
+                                       type, params);
+  };
+  // Retries back off from the first configured delay up to the last.
+  if (!cfg.queue.retry_delays.empty()) {
+    site->options.backoff.base = std::chrono::duration_cast<
+      std::chrono::milliseconds>(cfg.queue.retry_delays.front());
+    site->options.backoff.cap = std::chrono::duration_cast<
+      std::chrono::milliseconds>(cfg.queue.retry_delays.back());
+  }
   return [site]() -> ps::result<std::unique_ptr<ps::backend>> {
     std::string ci;
     {
@@ -148,9 +164,16 @@ child_spec make_storage_child(const config::config& cfg) {
   // In-flight commits finish, then the embedded cluster stops.
   spec.stop_timeout = 30s;
   auto pool = static_cast<std::size_t>(std::max(1, cfg.database.pool_size));
-  spec.start = [factory = make_pg_factory(cfg),
-                pool](const child_context& ctx) -> caf::expected<caf::actor> {
-    storage_config scfg;
+  // The token keys, decoded (config validated them: 32 bytes each).
+  storage_config scfg;
+  for (const auto& [id, key] : cfg.credentials.keys)
+    if (auto raw = config::decode_credentials_key(key.value()))
+      scfg.token_keys.emplace(id, std::move(*raw));
+  scfg.active_token_key = cfg.credentials.active_key;
+  spec.start = [factory = make_pg_factory(cfg), pool,
+                scfg](const child_context& ctx) -> caf::expected<caf::actor> {
+    if (auto err = validate(scfg))
+      return err;
     return caf::actor_cast<caf::actor>(
       spawn_storage(ctx.sys, scfg, factory, pool));
   };

@@ -24,6 +24,11 @@ void register_types(caf::actor_system_config& cfg) {
   // Message types: cfg.add_message_type<T>("name"); one line per type.
   register_storage_types(cfg);
   cfg.add_message_type<child_status>("adbatch.child_status");
+  cfg.add_message_type<rate_grant>("adbatch.rate_grant");
+  cfg.add_message_type<rate_limiter_status>("adbatch.rate_limiter_status");
+  cfg.add_message_type<flush_summary>("adbatch.flush_summary");
+  cfg.add_message_type<batcher_status>("adbatch.batcher_status");
+  cfg.add_message_type<upstream_answer>("adbatch.upstream_answer");
   cfg.add_message_type<std::vector<child_status>>(
     "std::vector<adbatch.child_status>");
 }

@@ -143,6 +143,9 @@ struct platform_config {
   rate_limit_config rate_limit;
   /// Named credentials (access_token, developer_token, app_secret, ...).
   std::map<std::string, secret> credentials;
+  /// API version the batcher calls (Meta "v21.0", Google "v22", ...);
+  /// empty = the adapter's default (docs/requests.md).
+  std::string api_version;
 };
 
 /// `platforms:` all six, by name.
@@ -169,6 +172,32 @@ struct queue_config {
   std::vector<seconds> retry_delays{seconds{60}, seconds{300}, seconds{900}};
   /// How long a claimed request stays leased to one node, > 0.
   seconds lease{300};
+  /// A request with a priority at or below this (1 = most urgent) makes its
+  /// platform flush at once instead of at the next interval, 1..10.
+  int urgent_priority = 3;
+};
+
+/// `upstream:` how the node calls the platforms (net::upstream_client).
+struct upstream_config {
+  /// Verify the platforms' TLS certificates. Turn off only for a
+  /// simulator; prefer `ca_file`.
+  bool verify_tls = true;
+  /// Extra CA or self-signed certificates to trust (PEM file), e.g. the one
+  /// adbatch-sim writes with tls_cert_path. Empty = system roots only.
+  std::string ca_file;
+  /// Deadline of one upstream call, > 0.
+  seconds timeout{60};
+  /// Deadline of connecting (TCP + TLS), > 0.
+  seconds connect_timeout{10};
+  /// Keep-alive connections per platform host, 1..1024.
+  int max_connections_per_host = 8;
+  /// Threads running the upstream client's I/O, 1..64.
+  int io_threads = 1;
+  /// Upstream calls of one flush round in flight at once, 1..1024.
+  int max_in_flight = 4;
+  /// Longest a call waits inside a flush for its rate budget before its
+  /// requests go back to the queue, >= 0.
+  seconds max_rate_wait{30};
 };
 
 /// `deduplication:` of queued requests by request key.
@@ -242,6 +271,22 @@ struct supervisor_config {
   seconds restart_window{10};
 };
 
+/// `credentials:` the keys that encrypt the platform tokens stored per
+/// connection (AES-256-GCM; see docs/storage.md). Old keys stay listed
+/// until every token is re-sealed with the active one (rotation).
+struct credentials_config {
+  /// Id of the key new tokens are sealed with; empty = no key configured
+  /// (storing a token is then refused). Must be one of `keys`.
+  std::string active_key;
+  /// Key id -> secret reference whose value is 32 bytes, written as 64 hex
+  /// characters or base64. Ids use a-z, 0-9 and _.
+  std::map<std::string, secret> keys;
+};
+
+/// The 32 bytes of a `credentials.keys` value (64 hex characters, or
+/// standard or URL-safe base64 with or without padding), or nullopt.
+std::optional<std::string> decode_credentials_key(std::string_view text);
+
 /// `logging:`
 struct logging_config {
   spdlog::level::level_enum level = spdlog::level::info;
@@ -256,10 +301,12 @@ struct config {
   database_config database;
   platforms_config platforms;
   queue_config queue;
+  upstream_config upstream;
   deduplication_config deduplication;
   webhooks_config webhooks;
   alerts_config alerts;
   supervisor_config supervisor;
+  credentials_config credentials;
   logging_config logging;
 };
 

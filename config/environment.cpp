@@ -50,7 +50,7 @@ void set_platform_enabled(config& cfg, std::string_view var,
 // Order matters: the per-platform switches come first so that the global
 // PLATFORM_BATCH_ENABLED=false, applied after them, wins (as in the old
 // system, where the global switch stopped every batcher).
-const std::array<entry, 15> table{{
+const std::array<entry, 16> table{{
   {{"PLATFORM_BATCH_META_ENABLED", "platforms.meta.enabled",
     "enable/disable Meta batching"},
    &set_platform_enabled<0>},
@@ -100,6 +100,13 @@ const std::array<entry, 15> table{{
    [](config& cfg, std::string_view var, std::string_view v) {
      cfg.webhooks.retention_days
        = static_cast<int>(want_int(var, v, 0, 36500));
+   }},
+  {{"GOOGLE_ADS_DEVELOPER_TOKEN", "platforms.google.credentials.developer_token",
+    "Google Ads developer token (the old system's variable); sent as the "
+    "developer-token header"},
+   [](config& cfg, std::string_view var, std::string_view v) {
+     cfg.platforms.google.credentials["developer_token"]
+       = secret{"env:" + std::string{var}, std::string{trim(v)}};
    }},
   {{"ADBATCH_DATABASE_URL", "database.url",
     "libpq URL or conninfo of an external PostgreSQL"},

@@ -53,6 +53,7 @@ void read_platform(const context& ctx, section s, platform_config& out,
     r.duration("per_seconds", out.rate_limit.per, 1);
   }
   s.child("credentials").secret_map(out.credentials);
+  s.string("api_version", out.api_version);
 }
 
 void read_platforms(const context& ctx, section s, const YAML::Node& raw,
@@ -68,6 +69,19 @@ void read_queue(section s, queue_config& out) {
   s.integer("max_attempts", out.max_attempts, 1, 100);
   s.durations("retry_delays", out.retry_delays, 1);
   s.duration("lease", out.lease, 1);
+  s.integer("urgent_priority", out.urgent_priority, 1, 10);
+}
+
+void read_upstream(section s, upstream_config& out) {
+  s.boolean("verify_tls", out.verify_tls);
+  s.string("ca_file", out.ca_file);
+  s.duration("timeout", out.timeout, 1);
+  s.duration("connect_timeout", out.connect_timeout, 1);
+  s.integer("max_connections_per_host", out.max_connections_per_host, 1,
+            1024);
+  s.integer("io_threads", out.io_threads, 1, 64);
+  s.integer("max_in_flight", out.max_in_flight, 1, 1024);
+  s.duration("max_rate_wait", out.max_rate_wait, 0);
 }
 
 void read_dedup(section s, deduplication_config& out) {
@@ -108,6 +122,39 @@ void read_supervisor(section s, supervisor_config& out) {
   s.duration("restart_window", out.restart_window, 1);
 }
 
+void read_credentials(const context& ctx, section s, const YAML::Node& raw,
+                      credentials_config& out) {
+  std::optional<std::string> active;
+  if (!out.active_key.empty())
+    active = out.active_key;
+  s.optional_string("active_key", active);
+  out.active_key = active.value_or("");
+  s.child("keys").secret_map(out.keys);
+  // Each key must decode to 32 bytes; the message names the reference,
+  // never the value.
+  const auto keys = sub(raw, "keys");
+  for (const auto& [id, key] : out.keys) {
+    if (decode_credentials_key(key.value()))
+      continue;
+    ctx.fail(sub(keys, id).Mark(), "credentials.keys." + id,
+             "must be 32 bytes written as 64 hex characters or base64 "
+             "(secret reference "
+               + quote(key.reference()) + ")");
+  }
+  if (out.active_key.empty()) {
+    if (!out.keys.empty())
+      ctx.fail(sub(raw, "keys").Mark(), "credentials.active_key",
+               "must name the key new tokens are sealed with (one of "
+               "credentials.keys)");
+    return;
+  }
+  if (!out.keys.count(out.active_key)) {
+    auto mark = sub(raw, "active_key").Mark();
+    ctx.fail(mark, "credentials.active_key",
+             quote(out.active_key) + " is not one of credentials.keys");
+  }
+}
+
 void read_logging(const context& ctx, section s, const YAML::Node& raw,
                   logging_config& out) {
   std::string level;
@@ -137,10 +184,13 @@ void read_root(const context& ctx, const YAML::Node& root, config& cfg) {
   read_platforms(ctx, s.child("platforms"), sub(root, "platforms"),
                  cfg.platforms);
   read_queue(s.child("queue"), cfg.queue);
+  read_upstream(s.child("upstream"), cfg.upstream);
   read_dedup(s.child("deduplication"), cfg.deduplication);
   read_webhooks(s.child("webhooks"), cfg.webhooks);
   read_alerts(s.child("alerts"), cfg.alerts);
   read_supervisor(s.child("supervisor"), cfg.supervisor);
+  read_credentials(ctx, s.child("credentials"), sub(root, "credentials"),
+                   cfg.credentials);
   read_logging(ctx, s.child("logging"), sub(root, "logging"), cfg.logging);
 }
 

@@ -105,6 +105,7 @@ void put_platform(YAML::Emitter& out, std::string_view name,
   for (const auto& [k, s] : p.credentials)
     out << YAML::Key << k << YAML::Value << s.reference();
   out << YAML::EndMap;
+  out << YAML::Key << "api_version" << YAML::Value << p.api_version;
   out << YAML::EndMap;
 }
 
@@ -148,6 +149,22 @@ std::string print(const config& cfg) {
   out << YAML::Key << "max_attempts" << YAML::Value << q.max_attempts;
   put_durations(out, "retry_delays", q.retry_delays);
   out << YAML::Key << "lease" << YAML::Value << q.lease.count();
+  out << YAML::Key << "urgent_priority" << YAML::Value << q.urgent_priority;
+  out << YAML::EndMap;
+
+  const auto& u = cfg.upstream;
+  out << YAML::Key << "upstream" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "verify_tls" << YAML::Value << u.verify_tls;
+  out << YAML::Key << "ca_file" << YAML::Value << u.ca_file;
+  out << YAML::Key << "timeout" << YAML::Value << u.timeout.count();
+  out << YAML::Key << "connect_timeout" << YAML::Value
+      << u.connect_timeout.count();
+  out << YAML::Key << "max_connections_per_host" << YAML::Value
+      << u.max_connections_per_host;
+  out << YAML::Key << "io_threads" << YAML::Value << u.io_threads;
+  out << YAML::Key << "max_in_flight" << YAML::Value << u.max_in_flight;
+  out << YAML::Key << "max_rate_wait" << YAML::Value
+      << u.max_rate_wait.count();
   out << YAML::EndMap;
 
   out << YAML::Key << "deduplication" << YAML::Value << YAML::BeginMap;
@@ -191,6 +208,22 @@ std::string print(const config& cfg) {
   out << YAML::Key << "max_restarts" << YAML::Value << sv.max_restarts;
   out << YAML::Key << "restart_window" << YAML::Value
       << sv.restart_window.count();
+  out << YAML::EndMap;
+
+  const auto& cr = cfg.credentials;
+  out << YAML::Key << "credentials" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "active_key" << YAML::Value;
+  if (cr.active_key.empty())
+    out << YAML::Null;
+  else
+    out << cr.active_key;
+  out << YAML::Key << "keys" << YAML::Value;
+  if (cr.keys.empty())
+    out << YAML::Flow;
+  out << YAML::BeginMap;
+  for (const auto& [id, key] : cr.keys)
+    out << YAML::Key << id << YAML::Value << key.reference();
+  out << YAML::EndMap;
   out << YAML::EndMap;
 
   const auto& l = cfg.logging;

@@ -19,4 +19,8 @@ if [ "$(id -u)" -eq 0 ] && [ -z "${ADBATCH_DATA_DIR:-}" ] && [ "$#" -eq 0 ]; the
   export ADBATCH_DATA_DIR=/var/lib/adbatch
 fi
 
+# The simulated Google Ads API wants a developer token like the real one
+# (any value); a real deployment sets its own.
+export GOOGLE_ADS_DEVELOPER_TOKEN="${GOOGLE_ADS_DEVELOPER_TOKEN:-adbatch-sim-developer-token}"
+
 ./build/tools/adbatchd "$@"

@@ -1,0 +1,33 @@
+#include "platforms/registry.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include "platforms/google/google_adapter.hpp"
+#include "platforms/meta/meta_adapter.hpp"
+
+namespace adbatch::platforms {
+
+std::shared_ptr<const platform_adapter> adapter_for(platform_id p) {
+  // Built once, shared by every batcher and the enqueue check.
+  static const std::shared_ptr<const platform_adapter> meta
+    = make_meta_adapter();
+  static const std::shared_ptr<const platform_adapter> google
+    = make_google_adapter();
+  switch (p) {
+    case platform_id::meta: return meta;
+    case platform_id::google: return google;
+    default: return nullptr;
+  }
+}
+
+std::string validate_request(platform_id p, std::string_view request_type,
+                             std::string_view params_json) {
+  auto adapter = adapter_for(p);
+  if (!adapter) return {};
+  boost::system::error_code ec;
+  auto v = boost::json::parse(params_json, ec);
+  if (ec || !v.is_object()) return "params must be a JSON object";
+  return adapter->validate(request_type, v.as_object());
+}
+
+} // namespace adbatch::platforms

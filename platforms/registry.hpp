@@ -1,0 +1,27 @@
+#pragma once
+
+// Which platforms have a flush pipeline, and the enqueue-time check that
+// uses their request catalogs. The node (actors/) and the bench read this;
+// the simulators do not.
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "platforms/common/pipeline.hpp"
+
+namespace adbatch::platforms {
+
+/// The adapter of `p` (one shared, immutable instance), or nullptr while
+/// the platform has no catalog yet (TikTok, LinkedIn, X and Snapchat until
+/// their batchers land).
+std::shared_ptr<const platform_adapter> adapter_for(platform_id p);
+
+/// The enqueue-time check: empty when the request may be stored, otherwise
+/// the reason, naming the parameter. `params_json` must be a JSON object.
+/// Platforms without an adapter accept any request type (their requests
+/// wait in the queue until their batcher exists).
+std::string validate_request(platform_id p, std::string_view request_type,
+                             std::string_view params_json);
+
+} // namespace adbatch::platforms
