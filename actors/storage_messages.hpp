@@ -125,7 +125,7 @@ typename Inspector::result_type inspect(Inspector& f, completion& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, failure& x) {
   return f(caf::meta::type_name("adbatch.failure"), x.id, x.error,
-           x.error_code, x.retryable);
+           x.error_code, x.retryable, x.ambiguous);
 }
 
 template <class Inspector>
@@ -162,7 +162,7 @@ typename Inspector::result_type inspect(Inspector& f, queue_stats& x) {
   auto p = en(x.platform);
   return f(caf::meta::type_name("adbatch.queue_stats"), p, x.pending,
            x.processing, x.due_for_retry, x.completed_24h, x.failed_24h,
-           x.oldest_pending_age_s);
+           x.oldest_pending_age_s, x.ambiguous_24h);
 }
 
 template <class Inspector>

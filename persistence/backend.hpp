@@ -169,7 +169,9 @@ public:
   fail(request_id id, const std::string& lease_owner, const std::string& error,
        const std::string& error_code, bool retryable) = 0;
 
-  /// fail() for many rows in one transaction.
+  /// fail() for many rows in one transaction. An item with `ambiguous` set
+  /// becomes terminal `ambiguous` (error and code stored, never retried,
+  /// attempts left or not).
   virtual result<batch_outcome> fail_many(const std::vector<failure>& items,
                                           const std::string& lease_owner) = 0;
 
@@ -185,10 +187,12 @@ public:
                                         std::chrono::milliseconds delay) = 0;
 
   /// Failed requests of a platform back to pending with attempts reset.
+  /// Never touches ambiguous rows: their write may have happened.
   virtual result<std::int64_t> requeue_failed(ad_platform p, int limit) = 0;
 
-  /// Deletes finished rows (completed, failed, cancelled, skipped) whose
-  /// completion is older than `retention`; answers how many.
+  /// Deletes finished rows (completed, failed, cancelled, skipped,
+  /// ambiguous) whose completion is older than `retention`; answers how
+  /// many.
   virtual result<std::int64_t> prune(std::chrono::seconds retention) = 0;
 
   /// Puts every expired lease back (requests to pending, webhook events to

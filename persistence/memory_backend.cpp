@@ -278,6 +278,10 @@ queue_stats memory_backend::stats_locked(ad_platform p, const std::string* org,
         if (v.completed_at && *v.completed_at >= day_ago)
           ++s.failed_24h;
         break;
+      case request_status::ambiguous:
+        if (v.completed_at && *v.completed_at >= day_ago)
+          ++s.ambiguous_24h;
+        break;
       default:
         break;
     }
@@ -418,6 +422,7 @@ result<fail_outcome> memory_backend::fail_locked(request_id id,
                                                  const std::string& error,
                                                  const std::string& code,
                                                  bool retryable,
+                                                 bool ambiguous,
                                                  time_point now) {
   auto i = store_->rows.find(id);
   if (i == store_->rows.end())
@@ -431,7 +436,12 @@ result<fail_outcome> memory_backend::fail_locked(request_id id,
   v.error_code = code;
   v.updated_at = now;
   fail_outcome out;
-  if (retryable && v.attempts < v.max_attempts) {
+  if (ambiguous) {
+    // The write may have happened upstream: terminal, never retried.
+    v.status = request_status::ambiguous;
+    v.completed_at = now;
+    out.status = request_status::ambiguous;
+  } else if (retryable && v.attempts < v.max_attempts) {
     auto jitter = options_.jitter_source ? options_.jitter_source()
                                          : default_jitter();
     v.status = request_status::pending;
@@ -455,7 +465,7 @@ result<fail_outcome> memory_backend::fail(request_id id,
     return *err;
   std::lock_guard<std::mutex> guard{store_->mtx};
   return fail_locked(id, lease_owner, error, error_code, retryable,
-                     store_->now());
+                     /*ambiguous=*/false, store_->now());
 }
 
 result<batch_outcome>
@@ -467,7 +477,8 @@ memory_backend::fail_many(const std::vector<failure>& items,
   auto now = store_->now();
   batch_outcome out;
   for (auto& f : items) {
-    if (fail_locked(f.id, lease_owner, f.error, f.error_code, f.retryable, now)
+    if (fail_locked(f.id, lease_owner, f.error, f.error_code, f.retryable,
+                    f.ambiguous, now)
           .ok())
       out.applied.push_back(f.id);
     else

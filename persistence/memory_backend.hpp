@@ -130,7 +130,7 @@ private:
   result<fail_outcome> fail_locked(request_id id, const std::string& owner,
                                    const std::string& error,
                                    const std::string& code, bool retryable,
-                                   time_point now);
+                                   bool ambiguous, time_point now);
   queue_stats stats_locked(ad_platform p, const std::string* org,
                            time_point now) const;
 

@@ -298,7 +298,25 @@ ALTER TABLE adbatch.batch_request_queue
   ALTER COLUMN request_key TYPE text COLLATE "C";
 )sql";
 
-constexpr std::array<migration, 7> all_migrations{{
+// A write whose outcome upstream is unknown (timed out after it was sent)
+// ends as 'ambiguous': terminal, never retried blindly. The status CHECK and
+// the partial index of finished rows (stats over 24 h, prune) learn the new
+// status. Written to run again harmlessly: IF EXISTS / IF NOT EXISTS, and
+// the CHECK is dropped before it is re-added.
+constexpr const char* m8_ambiguous_status = R"sql(
+ALTER TABLE adbatch.batch_request_queue
+  DROP CONSTRAINT IF EXISTS batch_request_queue_status_check;
+ALTER TABLE adbatch.batch_request_queue
+  ADD CONSTRAINT batch_request_queue_status_check
+  CHECK (status IN ('pending', 'processing', 'completed', 'failed', 'cancelled',
+                    'skipped', 'ambiguous'));
+DROP INDEX IF EXISTS adbatch.batch_request_queue_finished;
+CREATE INDEX IF NOT EXISTS batch_request_queue_finished
+  ON adbatch.batch_request_queue (platform, completed_at)
+  WHERE status IN ('completed', 'failed', 'cancelled', 'skipped', 'ambiguous');
+)sql";
+
+constexpr std::array<migration, 8> all_migrations{{
     {1, "roles and tables", m1_roles_and_tables},
     {2, "indexes", m2_indexes},
     {3, "ownership, grants and row-level security", m3_roles_rls},
@@ -306,6 +324,7 @@ constexpr std::array<migration, 7> all_migrations{{
     {5, "webhook claim indexes", m5_webhook_claim_indexes},
     {6, "org request index in id order", m6_org_index},
     {7, "request_key compares bytes (COLLATE \"C\")", m7_request_key_collation},
+    {8, "status 'ambiguous'", m8_ambiguous_status},
 }};
 
 // Serialises migrators of one database (advisory locks are per database).

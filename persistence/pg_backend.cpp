@@ -610,7 +610,9 @@ pg_backend::org_stats(const std::string& org_id) {
             "count(*) FILTER (WHERE status = 'failed' AND completed_at > now() "
             "- interval '24 hours'), "
             "coalesce(extract(epoch from now() - min(created_at) FILTER (WHERE "
-            "status = 'pending')), 0) "
+            "status = 'pending')), 0), "
+            "count(*) FILTER (WHERE status = 'ambiguous' AND completed_at > "
+            "now() - interval '24 hours') "
             "FROM adbatch.batch_request_queue GROUP BY platform");
         if (!r) return r.error();
         auto out = empty_stats();
@@ -624,6 +626,7 @@ pg_backend::org_stats(const std::string& org_id) {
           s.completed_24h = r->i64(i, 4);
           s.failed_24h = r->i64(i, 5);
           s.oldest_pending_age_s = r->f64(i, 6);
+          s.ambiguous_24h = r->i64(i, 7);
         }
         return out;
       });

@@ -213,19 +213,22 @@ pg_backend::fail_rows(const std::vector<failure>& items,
       auto it = held.find(f.id);
       if (it == held.end()) continue;
       const auto [attempts, max_attempts] = it->second;
-      const bool retry = f.retryable && attempts < max_attempts;
+      // An ambiguous outcome is never retried: the write may have happened.
+      const bool retry = !f.ambiguous && f.retryable && attempts < max_attempts;
       std::int64_t delay_ms = 0;
       if (retry) {
         const double u = options_.jitter_source ? options_.jitter_source()
                                                 : default_jitter();
         delay_ms = retry_backoff(attempts, u, options_.backoff).count();
       }
-      rows_json.push_back(
-          boost::json::object{{"id", f.id},
-                              {"status", retry ? "pending" : "failed"},
-                              {"delay_ms", delay_ms},
-                              {"error", f.error},
-                              {"error_code", f.error_code}});
+      const char* status = retry         ? "pending"
+                           : f.ambiguous ? "ambiguous"
+                                         : "failed";
+      rows_json.push_back(boost::json::object{{"id", f.id},
+                                              {"status", status},
+                                              {"delay_ms", delay_ms},
+                                              {"error", f.error},
+                                              {"error_code", f.error_code}});
       held.erase(it); // a duplicate id in items counts once
     }
     std::set<request_id> applied;
@@ -239,7 +242,7 @@ pg_backend::fail_rows(const std::vector<failure>& items,
           "q.lease_owner END, "
           "  lease_expires_at = NULL, error = x.error, error_code = "
           "x.error_code, "
-          "  completed_at = CASE WHEN x.status = 'failed' THEN now() END, "
+          "  completed_at = CASE WHEN x.status <> 'pending' THEN now() END, "
           "updated_at = now() "
           "FROM json_to_recordset($1::json) AS x(id bigint, status text, "
           "delay_ms bigint, "
@@ -376,7 +379,8 @@ result<std::int64_t> pg_backend::prune(std::chrono::seconds retention) {
     for (auto p : all_platforms) {
       auto r = conn_->exec(
           "DELETE FROM adbatch.batch_request_queue WHERE platform = $1 "
-          "AND status IN ('completed', 'failed', 'cancelled', 'skipped') "
+          "AND status IN ('completed', 'failed', 'cancelled', 'skipped', "
+          "'ambiguous') "
           "AND completed_at < now() - $2::bigint * interval '1 second'",
           {std::string{to_string(p)}, std::to_string(retention.count())});
       if (!r) return r.error();
@@ -413,7 +417,10 @@ result<queue_stats> platform_stats(pg_connection& conn, ad_platform p) {
       "   AND completed_at > now() - interval '24 hours'), "
       "(SELECT coalesce(extract(epoch from now() - min(created_at)), 0) "
       "   FROM adbatch.batch_request_queue WHERE platform = $1 AND status = "
-      "'pending')",
+      "'pending'), "
+      "(SELECT count(*) FROM adbatch.batch_request_queue WHERE platform = $1 "
+      "AND status = 'ambiguous' "
+      "   AND completed_at > now() - interval '24 hours')",
       {std::string{to_string(p)}});
   if (!r) return r.error();
   queue_stats s;
@@ -424,6 +431,7 @@ result<queue_stats> platform_stats(pg_connection& conn, ad_platform p) {
   s.completed_24h = r->i64(0, 3);
   s.failed_24h = r->i64(0, 4);
   s.oldest_pending_age_s = r->f64(0, 5);
+  s.ambiguous_24h = r->i64(0, 6);
   return s;
 }
 

@@ -63,6 +63,8 @@ const char* to_string(request_status s) {
     return "cancelled";
   case request_status::skipped:
     return "skipped";
+  case request_status::ambiguous:
+    return "ambiguous";
   }
   return "unknown";
 }
@@ -70,7 +72,8 @@ const char* to_string(request_status s) {
 std::optional<request_status> parse_request_status(std::string_view text) {
   for (auto s : {request_status::pending, request_status::processing,
                  request_status::completed, request_status::failed,
-                 request_status::cancelled, request_status::skipped})
+                 request_status::cancelled, request_status::skipped,
+                 request_status::ambiguous})
     if (text == to_string(s)) return s;
   return std::nullopt;
 }

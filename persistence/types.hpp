@@ -57,12 +57,16 @@ enum class request_status : std::uint8_t {
   failed,     ///< terminal failure (permanent error or attempts exhausted)
   cancelled,  ///< cancelled by the org or because its connection went away
   skipped,    ///< deliberately not executed (e.g. unsupported); terminal
+  /// The upstream write may or may not have happened (e.g. a timeout after
+  /// the request was sent). Terminal and never retried by adbatch: a blind
+  /// retry could apply a write twice. Someone must look at the platform.
+  ambiguous,
 };
 
 const char* to_string(request_status s);
 std::optional<request_status> parse_request_status(std::string_view text);
 
-/// True for completed, failed, cancelled and skipped.
+/// True for completed, failed, cancelled, skipped and ambiguous.
 bool is_terminal(request_status s);
 
 // -- priorities
@@ -159,6 +163,10 @@ struct failure {
   std::string error;      ///< human-readable
   std::string error_code; ///< machine-readable ("rate_limited", "http_500"...)
   bool retryable = true;
+  /// The outcome upstream is unknown (a write timed out after it was sent):
+  /// the row becomes `ambiguous`, terminal whatever `retryable` says and
+  /// however many attempts are left.
+  bool ambiguous = false;
 };
 
 /// Which ids a batch update applied and which it refused (lease lost,
@@ -170,7 +178,8 @@ struct batch_outcome {
 
 /// Where a failed request went.
 struct fail_outcome {
-  request_status status = request_status::failed; ///< pending (retry) or failed
+  /// pending (retry), failed or ambiguous
+  request_status status = request_status::failed;
   std::optional<time_point> next_attempt_at;      ///< when retried
 };
 
@@ -221,6 +230,7 @@ struct queue_stats {
   std::int64_t completed_24h = 0;
   std::int64_t failed_24h = 0;
   double oldest_pending_age_s = 0; ///< 0 when nothing is pending
+  std::int64_t ambiguous_24h = 0;  ///< became ambiguous in the last 24 h
 };
 
 // -- connections

@@ -460,3 +460,84 @@ TEST_CASE("the lease sweep frees every platform's expired leases", "[pg]") {
                   "status = 'processing'") == 0);
   CHECK(must(b->stats(ad_platform::meta)).pending == 1);
 }
+
+TEST_CASE("an ambiguous failure is terminal, counted, never requeued and "
+          "pruned",
+          "[pg]") {
+  test_db db;
+  auto b = db.backend();
+  add_standard_connections(*b);
+  auto ids = enqueue_n(*b, 3);
+  REQUIRE(must(b->claim(ad_platform::meta, 10, 30s, "w")).requests.size() == 3);
+  // Retryable with attempts left: still terminal, because the write may
+  // have happened upstream.
+  failure amb{ids[0], "timed out after sending", "write_timeout", true};
+  amb.ambiguous = true;
+  auto out = must(
+      b->fail_many({amb, {ids[1], "rate limited", "rate_limited", true}}, "w"));
+  CHECK(out.applied == std::vector<request_id>{ids[0], ids[1]});
+  auto v = must(b->get_request(org_a, ids[0]));
+  CHECK(v.status == request_status::ambiguous);
+  CHECK(is_terminal(v.status));
+  CHECK(v.error == std::optional<std::string>{"timed out after sending"});
+  CHECK(v.error_code == std::optional<std::string>{"write_timeout"});
+  CHECK(v.attempts == 1);
+  CHECK(v.completed_at.has_value());
+  CHECK(must(b->get_request(org_a, ids[1])).status == request_status::pending);
+  // A late outcome for the row is refused: it is no longer processing.
+  CHECK(b->complete(ids[0], "w", "{}").error().code == error_code::conflict);
+  // Never claimed again, never requeued.
+  db.exec("UPDATE adbatch.batch_request_queue SET next_attempt_at = now()");
+  auto again = must(b->claim(ad_platform::meta, 10, 30s, "w"));
+  REQUIRE(again.requests.size() == 1);
+  CHECK(again.requests[0].id == ids[1]);
+  CHECK(must(b->requeue_failed(ad_platform::meta, 10)) == 0);
+  CHECK(must(b->get_request(org_a, ids[0])).status ==
+        request_status::ambiguous);
+  // Listed by status, counted by the stats.
+  request_filter f;
+  f.status = request_status::ambiguous;
+  auto listed = must(b->list_requests(org_a, f));
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].id == ids[0]);
+  CHECK(must(b->stats(ad_platform::meta)).ambiguous_24h == 1);
+  CHECK(must(b->stats_all())[0].ambiguous_24h == 1);
+  CHECK(must(b->org_stats(org_a))[0].ambiguous_24h == 1);
+  CHECK(must(b->org_stats(org_b))[0].ambiguous_24h == 0);
+  CHECK(must(b->stats(ad_platform::meta)).failed_24h == 0);
+  // The key is free again: only an explicit new enqueue repeats the write.
+  auto fresh = must(b->enqueue(meta_request("{\"k\":\"r0\"}")));
+  CHECK_FALSE(fresh.deduplicated);
+  CHECK(fresh.id != ids[0]);
+  // The single-row fail() with ambiguous = false is unchanged.
+  auto f2 = must(b->fail(ids[2], "w", "bad", "invalid_parameter", false));
+  CHECK(f2.status == request_status::failed);
+  // Prune: an ambiguous row is finished.
+  db.exec("UPDATE adbatch.batch_request_queue SET completed_at = now() - "
+          "interval '2 hours' WHERE status = 'ambiguous'");
+  CHECK(must(b->prune(std::chrono::hours(1))) == 1);
+  CHECK(db.scalar("SELECT count(*) FROM adbatch.batch_request_queue WHERE "
+                  "status = 'ambiguous'") == 0);
+}
+
+TEST_CASE("the status CHECK accepts 'ambiguous' and still rejects unknown "
+          "statuses",
+          "[pg]") {
+  test_db db;
+  auto b = db.backend();
+  add_standard_connections(*b);
+  auto ids = enqueue_n(*b, 1);
+  REQUIRE(must(b->claim(ad_platform::meta, 1, 30s, "w")).requests.size() == 1);
+  // The CHECK constraint knows the status: a raw write of an unknown one
+  // still fails, 'ambiguous' is accepted.
+  auto c = db.open();
+  CHECK_FALSE(
+      c->exec("UPDATE adbatch.batch_request_queue SET status = "
+              "'maybe', lease_expires_at = NULL, completed_at = now()"));
+  failure amb{ids[0], "reset after send", "connection_reset", false};
+  amb.ambiguous = true;
+  auto out = must(b->fail_many({amb}, "w"));
+  CHECK(out.applied == std::vector<request_id>{ids[0]});
+  CHECK(db.scalar("SELECT count(*) FROM adbatch.batch_request_queue WHERE "
+                  "status = 'ambiguous' AND lease_expires_at IS NULL") == 1);
+}

@@ -115,6 +115,9 @@ TEST_CASE("platform and status names round-trip") {
   CHECK(parse_request_status("skipped") == request_status::skipped);
   CHECK(is_terminal(request_status::cancelled));
   CHECK_FALSE(is_terminal(request_status::processing));
+  CHECK(parse_request_status("ambiguous") == request_status::ambiguous);
+  CHECK(std::string{to_string(request_status::ambiguous)} == "ambiguous");
+  CHECK(is_terminal(request_status::ambiguous));
 }
 
 TEST_CASE("validation names the bad field") {
