@@ -3,8 +3,11 @@
 #include "actors/enqueue_grouping.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
+#include <cstdlib>
 #include <exception>
+#include <map>
 #include <iterator>
 #include <optional>
 #include <unordered_set>
@@ -16,8 +19,12 @@
 #include <caf/send.hpp>
 #include <caf/weak_intrusive_ptr.hpp>
 
+#include <openssl/crypto.h>
+
 #include "actors/error.hpp"
 #include "common/logger.hpp"
+#include "config/config.hpp"
+#include "persistence/validation.hpp"
 
 namespace adbatch {
 
@@ -39,7 +46,28 @@ caf::error validate(const storage_config& cfg) {
       || cfg.reconnect_max < cfg.reconnect_min)
     return make_error(ec::invalid_config,
                       "storage: need 0 < reconnect_min <= reconnect_max");
+  if (auto c = persistence::token_cipher::create(cfg.token_keys,
+                                                 cfg.active_token_key);
+      !c)
+    return make_error(ec::invalid_config,
+                      "storage: token keys: " + c.error().message);
   return {};
+}
+
+persistence::result<std::string> resolve_token_ref(const std::string& ref) {
+  // config::resolve reads env: from the map it is given: only the one
+  // variable the reference names is looked up.
+  config::environment env;
+  if (ref.rfind("env:", 0) == 0) {
+    auto name = ref.substr(4);
+    if (const char* v = std::getenv(name.c_str()))
+      env.emplace(name, v);
+  }
+  auto r = config::resolve(config::secret_ref{ref}, env);
+  if (!r)
+    return persistence::make_error(error_code::credential_error,
+                                   r.error().message);
+  return r->value();
 }
 
 caf::error to_caf_error(const persistence::db_error& err) {
@@ -56,6 +84,9 @@ caf::error to_caf_error(const persistence::db_error& err) {
       return make_error(ec::conflict, err.message);
     case error_code::schema_too_new:
       return make_error(ec::schema_too_new, err.message);
+    case error_code::credential_error:
+      // An operator must fix the keys or the reference; retrying cannot.
+      return make_error(ec::invalid_config, err.message);
   }
   return make_error(ec::storage_error, err.message);
 }
@@ -269,6 +300,42 @@ void start_connect(storage_pointer self, std::size_t w) {
     std::move(job));
 }
 
+/// Tells the listeners about the rows a committed enqueue batch inserted
+/// (not the de-duplicated ones): one message per platform, with the most
+/// urgent priority among its new rows.
+void notify_queued(
+  storage_pointer self,
+  const std::vector<persistence::enqueue_request>& requests,
+  const std::vector<persistence::result<persistence::enqueue_result>>&
+    results) {
+  auto& st = self->state;
+  if (st.listeners.empty())
+    return;
+  struct tally {
+    std::int32_t min_priority = persistence::max_priority;
+    std::int64_t rows = 0;
+  };
+  std::array<tally, persistence::all_platforms.size()> by_platform{};
+  for (std::size_t i = 0; i < results.size() && i < requests.size(); ++i) {
+    if (!results[i].ok() || results[i].value().deduplicated)
+      continue;
+    auto p = persistence::parse_platform(requests[i].platform);
+    if (!p)
+      continue;
+    auto& t = by_platform[static_cast<std::size_t>(*p)];
+    t.min_priority = std::min<std::int32_t>(t.min_priority,
+                                            requests[i].priority);
+    ++t.rows;
+  }
+  for (auto p : persistence::all_platforms) {
+    const auto& t = by_platform[static_cast<std::size_t>(p)];
+    if (t.rows == 0)
+      continue;
+    for (auto& listener : st.listeners)
+      caf::anon_send(listener, atom::queued::value, p, t.min_priority, t.rows);
+  }
+}
+
 /// Takes the next enqueue batch for an idle worker out of the queue: no
 /// unit (org, lane) of a running batch, and a fair share of the queue.
 /// Looks at the oldest few batches' worth of the queue only, so a long
@@ -353,7 +420,7 @@ void dispatch(storage_pointer self) {
         std::vector<persistence::result<persistence::enqueue_result>>>();
       storage_state::running_job job;
       job.units.assign(units.begin(), units.end());
-      job.finish = [promises, results]() -> bool {
+      job.finish = [self, requests, promises, results]() -> bool {
         bool lost = false;
         if (results->size() != promises->size()) {
           // Also covers a null backend (the job never ran).
@@ -370,6 +437,7 @@ void dispatch(storage_pointer self) {
             (*promises)[i].deliver(to_caf_error(r.error()));
           }
         }
+        notify_queued(self, *requests, *results);
         return lost;
       };
       job.abort = [promises](const caf::error& err) {
@@ -537,6 +605,20 @@ storage_actor::behavior_type make_storage(storage_pointer self,
                                           std::shared_ptr<storage_executor> exec) {
   auto& st = self->state;
   st.cfg = cfg;
+  if (auto cipher = persistence::token_cipher::create(cfg.token_keys,
+                                                      cfg.active_token_key))
+    st.cipher = std::make_shared<const persistence::token_cipher>(
+      std::move(*cipher));
+  else {
+    // validate() refuses such a config; without it, storing tokens fails.
+    log().error("storage cannot use its token keys: {}",
+                cipher.error().message);
+    st.cipher = std::make_shared<const persistence::token_cipher>();
+  }
+  // The keys live in the cipher only.
+  st.cfg.token_keys.clear();
+  if (!st.cfg.resolve_ref)
+    st.cfg.resolve_ref = resolve_token_ref;
   st.connect = std::move(connect);
   st.exec = std::move(exec);
   st.workers.resize(st.exec->size());
@@ -544,6 +626,15 @@ storage_actor::behavior_type make_storage(storage_pointer self,
     w.backoff = st.cfg.reconnect_min;
   self->set_exit_handler([self](const caf::exit_msg& msg) {
     on_shutdown(self, msg.reason);
+  });
+  // A listener that terminates stops being told about enqueues.
+  self->set_down_handler([self](const caf::down_msg& msg) {
+    auto& ls = self->state.listeners;
+    ls.erase(std::remove_if(ls.begin(), ls.end(),
+                            [&](const caf::actor& l) {
+                              return l.address() == msg.source;
+                            }),
+             ls.end());
   });
   // Only the first worker connects now: its connection runs the migrations;
   // the others follow once it succeeded.
@@ -789,6 +880,107 @@ storage_actor::behavior_type make_storage(storage_pointer self,
       auto rp = self->make_response_promise<caf::ok_atom>();
       st.ready_waiters.push_back(rp);
       return rp;
+    },
+    [self](atom::token_set, const std::string& org, const std::string& conn,
+           platform_token& token) -> caf::result<caf::ok_atom> {
+      return call_ok(self, [org, conn, cipher = self->state.cipher,
+                            token = std::move(token.value)](
+                             backend& db) -> persistence::result<void> {
+        if (!persistence::is_uuid(conn))
+          return persistence::make_error(error_code::invalid_argument,
+                                         "connection_id '" + conn
+                                           + "' is not a UUID");
+        // AAD = the connection id: the ciphertext only opens on this row.
+        auto sealed = cipher->seal(token, persistence::normalize_uuid(conn));
+        if (!sealed)
+          return sealed.error();
+        return db.set_connection_token(org, conn, *sealed);
+      });
+    },
+    [self](atom::token_clear, const std::string& org, const std::string& conn)
+      -> caf::result<caf::ok_atom> {
+      return call_ok(self, [org, conn](backend& db) {
+        return db.clear_connection_token(org, conn);
+      });
+    },
+    [self](atom::credential, const std::string& conn)
+      -> caf::result<connection_secret> {
+      return call<connection_secret>(
+        self, [conn, cipher = self->state.cipher,
+               resolve = self->state.cfg.resolve_ref](
+                backend& db) -> persistence::result<connection_secret> {
+          auto stored = db.get_connection_secret(conn);
+          if (!stored)
+            return stored.error();
+          connection_secret out;
+          out.connection = std::move(stored->connection);
+          const auto& id = out.connection.connection_id;
+          if (stored->token) {
+            auto plain = cipher->open(*stored->token, id);
+            if (!plain)
+              return persistence::make_error(error_code::credential_error,
+                                             "connection " + id + ": "
+                                               + plain.error().message);
+            out.token = std::move(*plain);
+            out.token_source = "stored";
+            return out;
+          }
+          if (!out.connection.token_ref.empty()) {
+            // The single-tenant fallback: a reference in the row.
+            auto value = resolve(out.connection.token_ref);
+            if (!value)
+              return persistence::make_error(
+                error_code::credential_error,
+                "connection " + id + ": token_ref "
+                  + out.connection.token_ref + ": " + value.error().message);
+            out.token = std::move(*value);
+            out.token_source = "reference";
+            return out;
+          }
+          out.token_source = "none";
+          return out;
+        });
+    },
+    [self](atom::rotate_keys, std::int32_t batch)
+      -> caf::result<persistence::token_rotation> {
+      auto cipher = self->state.cipher;
+      auto run = [cipher, batch](backend& db)
+        -> persistence::result<persistence::token_rotation> {
+        if (!cipher->configured())
+          return persistence::make_error(
+            error_code::invalid_argument,
+            "no token encryption key is configured (credentials.keys)");
+        return db.rotate_tokens(
+          cipher->active_key_id(), batch,
+          [&cipher](const std::string& conn,
+                    const persistence::sealed_token& old)
+            -> persistence::result<persistence::sealed_token> {
+            auto plain = cipher->open(old, conn);
+            if (!plain)
+              return plain.error();
+            auto fresh = cipher->seal(*plain, conn);
+            OPENSSL_cleanse(plain->data(), plain->size());
+            return fresh;
+          });
+      };
+      return enqueue_call<persistence::token_rotation,
+                          persistence::token_rotation>(
+        self, std::move(run),
+        [active = cipher->active_key_id()](persistence::token_rotation&& r) {
+          log().info("storage re-seals {} connection tokens with key {} "
+                     "({} cannot be opened)",
+                     r.resealed, active, r.failed);
+          for (const auto& why : r.failures)
+            log().warn("storage cannot re-seal a token: {}", why);
+          return std::move(r);
+        });
+    },
+    [self](atom::subscribe, const caf::actor& listener) {
+      auto& ls = self->state.listeners;
+      if (!listener || std::find(ls.begin(), ls.end(), listener) != ls.end())
+        return;
+      ls.push_back(listener);
+      self->monitor(listener);
     },
     [self](atom::job_done, std::uint64_t id) { on_job_done(self, id); },
     [self](atom::reconnect, std::uint64_t w) {

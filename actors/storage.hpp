@@ -25,12 +25,20 @@
 // - A call that waits in the queue longer than `queue_timeout` fails with
 //   ec::timeout. (A call already running on a worker is bounded by the
 //   backend's own statement/connect timeouts.)
+// - Connection tokens are sealed (AES-256-GCM, persistence/token_cipher.hpp)
+//   on the worker before they reach the backend, and opened there after
+//   they come back: PostgreSQL only holds ciphertext. A connection without
+//   a stored token falls back to its token_ref (env:NAME / file:/path).
+// - Listeners subscribed with atom::subscribe hear of every enqueue commit
+//   that inserted new rows: one (atom::queued, platform, min priority,
+//   new rows) per platform of the batch.
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -46,6 +54,7 @@
 #include "actors/storage_executor.hpp"
 #include "persistence/backend.hpp"
 #include "persistence/result.hpp"
+#include "persistence/token_cipher.hpp"
 
 namespace adbatch {
 
@@ -55,6 +64,17 @@ namespace adbatch {
 /// before the first success is fatal (the actor quits with it).
 using backend_factory = std::function<
   persistence::result<std::unique_ptr<persistence::backend>>()>;
+
+/// Resolves a connection's token_ref ("env:NAME", "file:/path") to the
+/// token. Runs on a worker thread. The error message names the reference,
+/// never a value.
+using token_ref_resolver
+  = std::function<persistence::result<std::string>(const std::string&)>;
+
+/// The default resolver: the process environment and files, by the rules of
+/// config's secret references (config::resolve: trailing newlines of a file
+/// dropped, empty values refused).
+persistence::result<std::string> resolve_token_ref(const std::string& ref);
 
 /// The storage actor's settings.
 struct storage_config {
@@ -72,6 +92,16 @@ struct storage_config {
   /// fail fast with ec::rate_limited (back-pressure instead of unbounded
   /// memory when PostgreSQL is slower than the callers).
   std::size_t max_queued = 100000;
+  /// Keys of the connection tokens stored in PostgreSQL: key id -> 32 raw
+  /// bytes (the node passes config's `credentials.keys`, decoded). Empty =
+  /// storing a token is refused and stored tokens cannot be opened.
+  std::map<std::string, std::string> token_keys;
+  /// The key id new tokens are sealed with; one of token_keys (empty only
+  /// when there are no keys).
+  std::string active_token_key;
+  /// Resolves token_ref for connections without a stored token; empty =
+  /// resolve_token_ref.
+  token_ref_resolver resolve_ref;
 };
 
 /// A message naming the first invalid setting, or an empty error.
@@ -145,6 +175,11 @@ struct storage_state {
   };
 
   storage_config cfg;
+  /// Seals and opens connection tokens (immutable; shared with the
+  /// workers' jobs).
+  std::shared_ptr<const persistence::token_cipher> cipher;
+  /// Actors told about enqueue commits (atom::subscribe).
+  std::vector<caf::actor> listeners;
   backend_factory connect;
   std::shared_ptr<storage_executor> exec;
   std::vector<worker_slot> workers;

@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <utility>
 
+#include <caf/detail/stringification_inspector.hpp>
 #include <caf/meta/type_name.hpp>
 #include <caf/timespan.hpp>
 
@@ -292,6 +293,12 @@ typename Inspector::result_type inspect(Inspector& f, event_fail_outcome& x) {
   return f(caf::meta::type_name("adbatch.event_fail_outcome"), s, next);
 }
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, token_rotation& x) {
+  return f(caf::meta::type_name("adbatch.token_rotation"), x.resealed,
+           x.failed, x.failures);
+}
+
 } // namespace adbatch::persistence
 
 namespace adbatch {
@@ -316,6 +323,53 @@ struct storage_status {
   std::uint64_t reconnects = 0;
   std::uint64_t timeouts = 0;
 };
+
+/// True for CAF's to_string / deep_to_string inspector: a token is shown as
+/// "***" there. Serializers (remote messaging) carry the real value, and
+/// in-process messages are never serialized at all.
+template <class Inspector>
+inline constexpr bool is_stringifier
+  = std::is_same_v<Inspector, caf::detail::stringification_inspector>;
+
+/// A platform access token in a message (atom::token_set). Its own type so
+/// that to_string of the message, and so CAF's logs, show "***" instead.
+struct platform_token {
+  std::string value;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, platform_token& x) {
+  if constexpr (is_stringifier<Inspector>) {
+    std::string masked = x.value.empty() ? "" : "***";
+    return f(caf::meta::type_name("adbatch.platform_token"), masked);
+  } else {
+    return f(caf::meta::type_name("adbatch.platform_token"), x.value);
+  }
+}
+
+/// A connection with the token to call the platform with (reply to
+/// atom::credential).
+struct connection_secret {
+  persistence::platform_connection connection;
+  /// The plaintext token; empty when there is none. Never log it.
+  std::string token;
+  /// Where the token came from: "stored" (the connection's encrypted
+  /// token), "reference" (its token_ref resolved: env:NAME / file:/path,
+  /// the single-tenant fallback) or "none".
+  std::string token_source = "none";
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, connection_secret& x) {
+  if constexpr (is_stringifier<Inspector>) {
+    std::string masked = x.token.empty() ? "" : "***";
+    return f(caf::meta::type_name("adbatch.connection_secret"), x.connection,
+             masked, x.token_source);
+  } else {
+    return f(caf::meta::type_name("adbatch.connection_secret"), x.connection,
+             x.token, x.token_source);
+  }
+}
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, storage_status& x) {

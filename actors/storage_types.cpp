@@ -53,6 +53,9 @@ void register_storage_types(caf::actor_system_config& cfg) {
     "std::vector<adbatch.claimed_event>");
   cfg.add_message_type<event_fail_outcome>("adbatch.event_fail_outcome");
   cfg.add_message_type<storage_status>("adbatch.storage_status");
+  cfg.add_message_type<token_rotation>("adbatch.token_rotation");
+  cfg.add_message_type<platform_token>("adbatch.platform_token");
+  cfg.add_message_type<connection_secret>("adbatch.connection_secret");
 }
 
 } // namespace adbatch

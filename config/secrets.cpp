@@ -74,3 +74,70 @@ result<secret> resolve(const secret_ref& ref, const environment& env) {
 }
 
 } // namespace adbatch::config
+
+namespace adbatch::config {
+
+std::optional<std::string> decode_credentials_key(std::string_view text) {
+  constexpr std::size_t key_bytes = 32;
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9')
+      return c - '0';
+    if (c >= 'a' && c <= 'f')
+      return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+      return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  if (text.size() == 2 * key_bytes) {
+    for (std::size_t i = 0; i < text.size(); i += 2) {
+      int hi = hex(text[i]), lo = hex(text[i + 1]);
+      if (hi < 0 || lo < 0) {
+        out.clear();
+        break;
+      }
+      out += static_cast<char>(hi * 16 + lo);
+    }
+    if (out.size() == key_bytes)
+      return out;
+  }
+  // Base64: 43 significant characters carry 32 bytes (plus one '=' when
+  // padded). Standard (+/) and URL-safe (-_) alphabets are both accepted.
+  auto b64 = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z')
+      return c - 'A';
+    if (c >= 'a' && c <= 'z')
+      return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+      return c - '0' + 52;
+    if (c == '+' || c == '-')
+      return 62;
+    if (c == '/' || c == '_')
+      return 63;
+    return -1;
+  };
+  if (text.size() == 44 && text.back() == '=')
+    text.remove_suffix(1);
+  if (text.size() != 43)
+    return std::nullopt;
+  out.clear();
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (char c : text) {
+    int v = b64(c);
+    if (v < 0)
+      return std::nullopt;
+    acc = (acc << 6) | static_cast<std::uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xff);
+    }
+  }
+  // The 2 bits left over must be zero (canonical encoding).
+  if (out.size() != key_bytes || (acc & ((1u << bits) - 1)) != 0)
+    return std::nullopt;
+  return out;
+}
+
+} // namespace adbatch::config

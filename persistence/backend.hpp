@@ -31,6 +31,12 @@ namespace adbatch::persistence {
 using request_type_validator = std::function<std::string(
     ad_platform, std::string_view request_type, std::string_view params_json)>;
 
+/// Re-seals one stored token with the active key (the caller holds the
+/// keys; the backend never sees a plaintext). Gets the connection id and
+/// the token as stored; answers the new sealed token or why it cannot.
+using token_resealer = std::function<result<sealed_token>(
+    const std::string& connection_id, const sealed_token& old)>;
+
 /// Exponential backoff for retries: base doubling per attempt, capped, with
 /// jitter that shortens the delay by up to `jitter` (a fraction in [0, 1)).
 struct backoff_policy {
@@ -91,6 +97,48 @@ public:
   /// All connections of a platform (workers).
   virtual result<std::vector<platform_connection>>
   list_connections(ad_platform p) = 0;
+
+  // -- connection tokens (sealed; see persistence/token_cipher.hpp) ---------
+  // Not pure: backends without token storage answer invalid_argument.
+
+  /// Stores an org's connection token, replacing any earlier one
+  /// (org-scoped: not_found for another org's connection).
+  virtual result<void> set_connection_token(const std::string& org_id,
+                                            const std::string& connection_id,
+                                            const sealed_token& sealed) {
+    (void)org_id, (void)connection_id, (void)sealed;
+    return unsupported();
+  }
+
+  /// Removes an org's stored connection token (the connection falls back to
+  /// its token_ref). not_found for another org's connection; removing an
+  /// absent token is fine.
+  virtual result<void>
+  clear_connection_token(const std::string& org_id,
+                         const std::string& connection_id) {
+    (void)org_id, (void)connection_id;
+    return unsupported();
+  }
+
+  /// Cross-org lookup for workers: the connection and its sealed token
+  /// (none when no token is stored). not_found if absent.
+  virtual result<stored_connection_secret>
+  get_connection_secret(const std::string& connection_id) {
+    (void)connection_id;
+    return unsupported();
+  }
+
+  /// Re-seals every stored token whose key id is not `active_key_id` with
+  /// `reseal`, `batch` rows per transaction (each row's update is
+  /// org-scoped). A row that changed meanwhile (a new token was set) is
+  /// left alone; a row `reseal` refuses is counted in `failed` and keeps
+  /// its old token.
+  virtual result<token_rotation> rotate_tokens(const std::string& active_key_id,
+                                               int batch,
+                                               const token_resealer& reseal) {
+    (void)active_key_id, (void)batch, (void)reseal;
+    return unsupported();
+  }
 
   // -- enqueue (org-scoped)
   // ----------------------------------------------------

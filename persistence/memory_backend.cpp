@@ -122,6 +122,94 @@ memory_backend::list_connections(ad_platform p) {
   return out;
 }
 
+// -- connection tokens ------------------------------------------------------------
+
+result<void> memory_backend::set_connection_token(
+  const std::string& org_id, const std::string& connection_id,
+  const sealed_token& sealed) {
+  if (auto err = check_up())
+    return *err;
+  if (sealed.key_id.empty() || sealed.nonce.size() != 12
+      || sealed.ciphertext.size() <= 16)
+    return make_error(error_code::invalid_argument,
+                      "token must be sealed (key id, 12-byte nonce, "
+                      "ciphertext with tag)");
+  std::lock_guard<std::mutex> guard{store_->mtx};
+  auto id = normalize_uuid(connection_id);
+  auto i = store_->connections.find(id);
+  // Org scope, as row-level security does it: another org's connection is
+  // not found.
+  if (i == store_->connections.end()
+      || i->second.org_id != normalize_uuid(org_id))
+    return make_error(error_code::not_found, "connection " + connection_id
+                                               + " not found for org "
+                                               + org_id);
+  store_->tokens.insert_or_assign(id, sealed);
+  return {};
+}
+
+result<void>
+memory_backend::clear_connection_token(const std::string& org_id,
+                                       const std::string& connection_id) {
+  if (auto err = check_up())
+    return *err;
+  std::lock_guard<std::mutex> guard{store_->mtx};
+  auto id = normalize_uuid(connection_id);
+  auto i = store_->connections.find(id);
+  if (i == store_->connections.end()
+      || i->second.org_id != normalize_uuid(org_id))
+    return make_error(error_code::not_found, "connection " + connection_id
+                                               + " not found for org "
+                                               + org_id);
+  store_->tokens.erase(id);
+  return {};
+}
+
+result<stored_connection_secret>
+memory_backend::get_connection_secret(const std::string& connection_id) {
+  if (auto err = check_up())
+    return *err;
+  std::lock_guard<std::mutex> guard{store_->mtx};
+  auto id = normalize_uuid(connection_id);
+  auto i = store_->connections.find(id);
+  if (i == store_->connections.end())
+    return make_error(error_code::not_found,
+                      "connection " + connection_id + " not found");
+  stored_connection_secret out;
+  out.connection = i->second;
+  if (auto t = store_->tokens.find(id); t != store_->tokens.end())
+    out.token = t->second;
+  return out;
+}
+
+result<token_rotation>
+memory_backend::rotate_tokens(const std::string& active_key_id, int batch,
+                              const token_resealer& reseal) {
+  if (auto err = check_up())
+    return *err;
+  if (active_key_id.empty() || batch <= 0 || !reseal)
+    return make_error(error_code::invalid_argument,
+                      "rotation needs an active key id, a positive batch "
+                      "and a resealer");
+  std::lock_guard<std::mutex> guard{store_->mtx};
+  token_rotation out;
+  for (auto& [id, token] : store_->tokens) {
+    if (token.key_id == active_key_id)
+      continue;
+    auto fresh = reseal(id, token);
+    if (!fresh) {
+      ++out.failed;
+      if (out.failures.size() < 100)
+        out.failures.push_back("connection " + id + ": "
+                               + fresh.error().message);
+      continue;
+    }
+    token = std::move(*fresh);
+    ++out.resealed;
+  }
+  return out;
+}
+
 // -- enqueue ----------------------------------------------------------------------
 
 std::vector<result<enqueue_result>>

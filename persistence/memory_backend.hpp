@@ -36,6 +36,8 @@ struct memory_store {
   std::mutex mtx;
   std::map<request_id, row> rows;
   std::map<std::string, platform_connection> connections;
+  /// Sealed tokens by connection id (set_connection_token).
+  std::map<std::string, sealed_token> tokens;
   std::vector<execution_log_row> log;
   request_id next_id = 1;
   batch_id next_batch = 1;
@@ -84,6 +86,16 @@ public:
   get_connection(const std::string& connection_id) override;
   result<std::vector<platform_connection>>
   list_connections(ad_platform p) override;
+  result<void> set_connection_token(const std::string& org_id,
+                                    const std::string& connection_id,
+                                    const sealed_token& sealed) override;
+  result<void> clear_connection_token(const std::string& org_id,
+                                      const std::string& connection_id) override;
+  result<stored_connection_secret>
+  get_connection_secret(const std::string& connection_id) override;
+  result<token_rotation> rotate_tokens(const std::string& active_key_id,
+                                       int batch,
+                                       const token_resealer& reseal) override;
 
   std::vector<result<enqueue_result>>
   enqueue_batch(const std::vector<enqueue_request>& requests) override;

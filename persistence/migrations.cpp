@@ -316,7 +316,31 @@ CREATE INDEX IF NOT EXISTS batch_request_queue_finished
   WHERE status IN ('completed', 'failed', 'cancelled', 'skipped', 'ambiguous');
 )sql";
 
-constexpr std::array<migration, 8> all_migrations{{
+// Connection tokens encrypted at rest (AES-256-GCM, sealed by the storage
+// actor; see persistence/token_cipher.hpp): the ciphertext with its tag, the
+// 12-byte nonce and the id of the key that sealed it. All four are set
+// together or not at all. The table-level grants and the org_isolation
+// policy cover the new columns as they are: the app role writes them for its
+// own org only, the worker role reads them.
+constexpr const char* m9_connection_tokens = R"sql(
+ALTER TABLE adbatch.platform_connections
+  ADD COLUMN IF NOT EXISTS token_ciphertext bytea,
+  ADD COLUMN IF NOT EXISTS token_nonce bytea,
+  ADD COLUMN IF NOT EXISTS token_key_id text,
+  ADD COLUMN IF NOT EXISTS token_updated_at timestamptz;
+ALTER TABLE adbatch.platform_connections
+  DROP CONSTRAINT IF EXISTS platform_connections_token_sealed;
+ALTER TABLE adbatch.platform_connections
+  ADD CONSTRAINT platform_connections_token_sealed CHECK (
+    (token_ciphertext IS NULL AND token_nonce IS NULL
+     AND token_key_id IS NULL AND token_updated_at IS NULL)
+    OR (token_ciphertext IS NOT NULL AND token_nonce IS NOT NULL
+        AND token_key_id IS NOT NULL AND token_updated_at IS NOT NULL
+        AND octet_length(token_ciphertext) > 16
+        AND octet_length(token_nonce) = 12 AND token_key_id <> ''));
+)sql";
+
+constexpr std::array<migration, 9> all_migrations{{
     {1, "roles and tables", m1_roles_and_tables},
     {2, "indexes", m2_indexes},
     {3, "ownership, grants and row-level security", m3_roles_rls},
@@ -325,6 +349,7 @@ constexpr std::array<migration, 8> all_migrations{{
     {6, "org request index in id order", m6_org_index},
     {7, "request_key compares bytes (COLLATE \"C\")", m7_request_key_collation},
     {8, "status 'ambiguous'", m8_ambiguous_status},
+    {9, "encrypted connection tokens", m9_connection_tokens},
 }};
 
 // Serialises migrators of one database (advisory locks are per database).

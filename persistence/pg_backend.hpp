@@ -43,6 +43,19 @@ public:
   result<std::vector<platform_connection>>
   list_connections(ad_platform p) override;
 
+  // Connection tokens: pg_tokens.cpp.
+  result<void> set_connection_token(const std::string& org_id,
+                                    const std::string& connection_id,
+                                    const sealed_token& sealed) override;
+  result<void>
+  clear_connection_token(const std::string& org_id,
+                         const std::string& connection_id) override;
+  result<stored_connection_secret>
+  get_connection_secret(const std::string& connection_id) override;
+  result<token_rotation> rotate_tokens(const std::string& active_key_id,
+                                       int batch,
+                                       const token_resealer& reseal) override;
+
   std::vector<result<enqueue_result>>
   enqueue_batch(const std::vector<enqueue_request>& requests) override;
   result<request_view> get_request(const std::string& org_id,

@@ -28,6 +28,10 @@ enum class error_code : std::uint8_t {
   conflict,
   /// The database schema is newer than this binary knows.
   schema_too_new,
+  /// A stored credential cannot be used: its key id is not configured, it
+  /// fails authentication, or a token reference cannot be resolved. The
+  /// message names the connection and key id or reference, never a token.
+  credential_error,
 };
 
 /// A readable name ("storage_unavailable").

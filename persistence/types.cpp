@@ -20,6 +20,8 @@ const char* to_string(error_code code) {
     return "conflict";
   case error_code::schema_too_new:
     return "schema_too_new";
+  case error_code::credential_error:
+    return "credential_error";
   }
   return "unknown";
 }

@@ -236,8 +236,10 @@ struct queue_stats {
 // -- connections
 // -------------------------------------------------------------------------
 
-/// A platform account connection of an org. Credentials are never stored,
-/// only a reference such as "env:META_TOKEN_ACME".
+/// A platform account connection of an org. Its token is either stored
+/// encrypted (set_connection_token; see sealed_token) or named by a
+/// reference such as "env:META_TOKEN_ACME" (token_ref); plaintext is never
+/// stored.
 struct platform_connection {
   std::string connection_id; ///< UUID
   std::string org_id;        ///< UUID
@@ -251,6 +253,33 @@ struct platform_connection {
   std::string token_ref; ///< "env:NAME" or similar, never the token
   std::string display_name;
   bool enabled = true;
+};
+
+/// A connection's token sealed with AES-256-GCM (persistence/token_cipher.hpp)
+/// as stored in platform_connections (token_key_id, token_nonce,
+/// token_ciphertext). The backend never sees the plaintext.
+struct sealed_token {
+  std::string key_id;     ///< which configured key sealed it
+  std::string nonce;      ///< 12 raw bytes
+  std::string ciphertext; ///< raw ciphertext followed by the 16-byte tag
+};
+
+/// A connection with its stored token, still sealed (get_connection_secret).
+struct stored_connection_secret {
+  platform_connection connection;
+  std::optional<sealed_token> token; ///< none when no token is stored
+};
+
+/// What rotate_tokens did.
+struct token_rotation {
+  /// Rows re-sealed with the active key.
+  std::int64_t resealed = 0;
+  /// Rows whose token could not be opened (unknown key id, failed
+  /// authentication); they keep their old key id and ciphertext.
+  std::int64_t failed = 0;
+  /// One line per failed row, at most 100: the connection, the key id and
+  /// why. Never a token.
+  std::vector<std::string> failures;
 };
 
 // -- execution log

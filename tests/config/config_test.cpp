@@ -428,3 +428,110 @@ TEST_CASE("resolve() outside a file", "[config]") {
         == "environment variable NOPE is not set (secret reference "
            "\"env:NOPE\")");
 }
+
+// -- credentials --------------------------------------------------------------
+
+namespace {
+
+const std::string key_hex =
+  "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+// The same 32 bytes in base64.
+const std::string key_b64 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+} // namespace
+
+TEST_CASE("credentials keys decode from hex or base64", "[config]") {
+  auto hex = decode_credentials_key(key_hex);
+  REQUIRE(hex);
+  CHECK(hex->size() == 32);
+  CHECK((*hex)[31] == '\x1f');
+  CHECK(decode_credentials_key(key_b64) == hex);
+  CHECK(decode_credentials_key(key_b64.substr(0, 43)) == hex); // no padding
+  std::string upper = key_hex;
+  for (auto& c : upper)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  CHECK(decode_credentials_key(upper) == hex);
+  // URL-safe alphabet.
+  auto url = decode_credentials_key(
+    "-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_8");
+  REQUIRE(url);
+  CHECK(url == decode_credentials_key(
+          "+/+/+/+/+/+/+/+/+/+/+/+/+/+/+/+/+/+/+/+/+/8="));
+  CHECK_FALSE(decode_credentials_key(""));
+  CHECK_FALSE(decode_credentials_key(key_hex.substr(2)));       // 31 bytes
+  CHECK_FALSE(decode_credentials_key(key_hex + "00"));          // 33 bytes
+  CHECK_FALSE(decode_credentials_key("zz" + key_hex.substr(2))); // not hex
+  CHECK_FALSE(decode_credentials_key("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh9="));
+  CHECK_FALSE(decode_credentials_key("a passphrase is not a key"));
+}
+
+TEST_CASE_METHOD(fixture, "the credentials section defaults to no key",
+                 "[config]") {
+  auto c = ok("");
+  CHECK(c.credentials.active_key.empty());
+  CHECK(c.credentials.keys.empty());
+}
+
+TEST_CASE_METHOD(fixture, "credentials keys resolve as secret references",
+                 "[config]") {
+  env["ADBATCH_TOKEN_KEY"] = key_hex;
+  auto file_key = dir.write("old.key", key_b64 + "\n");
+  auto c = ok("credentials:\n"
+              "  active_key: k2\n"
+              "  keys:\n"
+              "    k1: file:" + file_key + "\n"
+              "    k2: env:ADBATCH_TOKEN_KEY\n");
+  CHECK(c.credentials.active_key == "k2");
+  REQUIRE(c.credentials.keys.size() == 2);
+  CHECK(c.credentials.keys.at("k2").reference() == "env:ADBATCH_TOKEN_KEY");
+  CHECK(decode_credentials_key(c.credentials.keys.at("k1").value())
+        == decode_credentials_key(key_hex));
+  // print() shows references only and loads back.
+  auto text = print(c);
+  INFO(text);
+  CHECK(text.find(key_hex) == std::string::npos);
+  CHECK(text.find(key_b64) == std::string::npos);
+  CHECK(text.find("active_key: k2") != std::string::npos);
+  CHECK(text.find("k2: env:ADBATCH_TOKEN_KEY") != std::string::npos);
+  auto again = load_string(text, "printed", env);
+  if (!again)
+    FAIL(again.error().render());
+  CHECK(print(*again) == text);
+}
+
+TEST_CASE_METHOD(fixture, "credentials errors name file, line and key",
+                 "[config]") {
+  env["SHORT_KEY"] = "0011";
+  env["GOOD_KEY"] = key_hex;
+  auto err = error_of("credentials:\n"
+                      "  active_key: k1\n"
+                      "  keys:\n"
+                      "    k1: env:SHORT_KEY\n");
+  CHECK(err
+        == file
+             + ":4: credentials.keys.k1: must be 32 bytes written as 64 hex "
+               "characters or base64 (secret reference \"env:SHORT_KEY\")");
+  CHECK(err.find("0011") == std::string::npos);
+  CHECK(error_of("credentials:\n"
+                 "  active_key: k9\n"
+                 "  keys: {k1: env:GOOD_KEY}\n")
+        == file + ":2: credentials.active_key: \"k9\" is not one of "
+                  "credentials.keys");
+  CHECK(error_of("credentials:\n"
+                 "  keys: {k1: env:GOOD_KEY}\n")
+        == file + ":2: credentials.active_key: must name the key new tokens "
+                  "are sealed with (one of credentials.keys)");
+  CHECK(error_of("credentials:\n  active_key: k1\n")
+        == file + ":2: credentials.active_key: \"k1\" is not one of "
+                  "credentials.keys");
+  CHECK(error_of("credentials:\n  keys:\n    k1: " + key_hex + "\n")
+          .starts_with(file + ":3: credentials.keys.k1: must be a secret "
+                              "reference"));
+  CHECK(error_of("credentials:\n  keys:\n    k1: env:UNSET_KEY\n")
+        == file
+             + ":3: credentials.keys.k1: environment variable UNSET_KEY is "
+               "not set (secret reference \"env:UNSET_KEY\")");
+  CHECK(error_of("credentials:\n  active_kee: k1\n")
+        == file + ":2: credentials.active_kee: unknown key (did you mean "
+                  "active_key?)");
+}

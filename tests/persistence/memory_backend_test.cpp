@@ -1,8 +1,9 @@
 // The in-memory backend (used by the storage actor's unit tests) follows
-// the PostgreSQL backend's rules for the ambiguous status. The PostgreSQL
-// side: pg_claim_test.cpp.
+// the PostgreSQL backend's rules for the ambiguous status and for sealed
+// connection tokens. The PostgreSQL side: pg_claim_test.cpp, pg_token_test.cpp.
 
 #include "persistence/memory_backend.hpp"
+#include "persistence/token_cipher.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -41,6 +42,13 @@ struct fixture {
   }
 };
 
+token_cipher make_cipher(std::map<std::string, std::string> keys,
+                         std::string active) {
+  auto c = token_cipher::create(std::move(keys), std::move(active));
+  REQUIRE(c);
+  return std::move(c).value();
+}
+
 } // namespace
 
 TEST_CASE_METHOD(fixture, "memory backend: an ambiguous failure is terminal, "
@@ -64,4 +72,41 @@ TEST_CASE_METHOD(fixture, "memory backend: an ambiguous failure is terminal, "
   now += 2h;
   CHECK(*b.prune(1h) == 1);
   CHECK_FALSE(b.get_request(org_a, a));
+}
+
+TEST_CASE_METHOD(fixture, "memory backend: tokens are org-scoped, stored "
+                          "sealed and rotated") {
+  auto k1 = make_cipher({{"k1", std::string(32, 'a')}}, "k1");
+  auto sealed = *k1.seal("tok-a", conn_a);
+  CHECK(b.set_connection_token(org_a, conn_a, sealed));
+  // Another org's connection is not found, and nothing changes.
+  CHECK(b.set_connection_token(org_b, conn_a, sealed).error().code ==
+        error_code::not_found);
+  CHECK(b.clear_connection_token(org_b, conn_a).error().code ==
+        error_code::not_found);
+  auto got = b.get_connection_secret(conn_a);
+  REQUIRE(got);
+  REQUIRE(got->token);
+  CHECK(got->token->ciphertext == sealed.ciphertext);
+  CHECK(got->connection.org_id == org_a);
+  CHECK_FALSE(b.get_connection_secret(conn_b)->token);
+  // Rotation to k2.
+  auto both = make_cipher(
+      {{"k1", std::string(32, 'a')}, {"k2", std::string(32, 'b')}}, "k2");
+  auto rot =
+      b.rotate_tokens("k2", 10,
+                      [&](const std::string& id,
+                          const sealed_token& old) -> result<sealed_token> {
+                        auto plain = both.open(old, id);
+                        if (!plain) return plain.error();
+                        return both.seal(*plain, id);
+                      });
+  REQUIRE(rot);
+  CHECK(rot->resealed == 1);
+  CHECK(rot->failed == 0);
+  auto now_sealed = *b.get_connection_secret(conn_a)->token;
+  CHECK(now_sealed.key_id == "k2");
+  CHECK(*both.open(now_sealed, conn_a) == "tok-a");
+  CHECK(b.clear_connection_token(org_a, conn_a));
+  CHECK_FALSE(b.get_connection_secret(conn_a)->token);
 }

@@ -1,11 +1,16 @@
 // The storage actor on the test_coordinator with the in-memory backend:
 // grouping of enqueues, error propagation, queue timeouts, connection loss
-// and reconnect with backoff. Deterministic: no sleeps, the test clock moves.
+// and reconnect with backoff, sealed connection tokens and credential
+// lookups, enqueue notifications. Deterministic: no sleeps, the test clock
+// moves.
 
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <deque>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -599,4 +604,308 @@ TEST_CASE_METHOD(storage_fixture,
   CHECK(store->batch_sizes == std::vector<std::size_t>{2, 2, 2, 1});
   for (int i = 0; i < 7; ++i)
     CHECK_FALSE(ok_reply().deduplicated);
+}
+
+// -- connection tokens ----------------------------------------------------------
+
+namespace {
+
+const std::string token_value = "EAAB-distinctive-token-never-shown-42";
+
+struct token_fixture : storage_fixture {
+  token_fixture() {
+    cfg.token_keys = {{"k1", std::string(32, '\x01')}};
+    cfg.active_token_key = "k1";
+  }
+
+  template <class T>
+  T ok(std::variant<T, caf::error> r) {
+    if (auto* e = std::get_if<caf::error>(&r))
+      FAIL("unexpected error: " << render(*e));
+    return std::get<T>(std::move(r));
+  }
+
+  caf::error err(std::variant<connection_secret, caf::error> r) {
+    REQUIRE(std::holds_alternative<caf::error>(r));
+    return std::get<caf::error>(r);
+  }
+
+  connection_secret credential(const storage_actor& aut,
+                               const std::string& id) {
+    self->send(aut, atom::credential::value, id);
+    sched.run();
+    return ok(reply<connection_secret>());
+  }
+};
+
+} // namespace
+
+TEST_CASE_METHOD(token_fixture,
+                 "a token set through storage is stored sealed and opens for "
+                 "the credential lookup",
+                 "[storage]") {
+  auto aut = spawn(std::shared_ptr<storage_executor>(make_inline_executor(1)));
+  self->send(aut, atom::token_set::value, org, conn,
+             platform_token{token_value});
+  sched.run();
+  CHECK(ok_atom_reply());
+  // The store holds ciphertext only, sealed with k1 for this connection.
+  {
+    std::lock_guard<std::mutex> guard{store->mtx};
+    REQUIRE(store->tokens.count(conn) == 1);
+    const auto& sealed = store->tokens.at(conn);
+    CHECK(sealed.key_id == "k1");
+    CHECK(sealed.ciphertext.find(token_value) == std::string::npos);
+  }
+  auto secret = credential(aut, conn);
+  CHECK(secret.token == token_value);
+  CHECK(secret.token_source == "stored");
+  CHECK(secret.connection.connection_id == conn);
+  CHECK(secret.connection.org_id == org);
+  // to_string of the reply and of the request message never shows it.
+  auto text = caf::deep_to_string(secret);
+  INFO(text);
+  CHECK(text.find(token_value) == std::string::npos);
+  CHECK(text.find("***") != std::string::npos);
+  auto msg = caf::make_message(atom::token_set::value, org, conn,
+                               platform_token{token_value});
+  CHECK(to_string(msg).find(token_value) == std::string::npos);
+  CHECK(to_string(msg).find("***") != std::string::npos);
+  // Clearing falls back to the reference (none here).
+  self->send(aut, atom::token_clear::value, org, conn);
+  sched.run();
+  CHECK(ok_atom_reply());
+  auto none = credential(aut, conn);
+  CHECK(none.token.empty());
+  CHECK(none.token_source == "none");
+}
+
+TEST_CASE_METHOD(token_fixture,
+                 "an org cannot set another org's token through storage",
+                 "[storage]") {
+  auto aut = spawn(std::shared_ptr<storage_executor>(make_inline_executor(1)));
+  self->send(aut, atom::token_set::value, org_b, conn,
+             platform_token{token_value});
+  sched.run();
+  auto r = reply<caf::ok_atom>();
+  REQUIRE(std::holds_alternative<caf::error>(r));
+  CHECK(std::get<caf::error>(r) == ec::not_found);
+  CHECK(render(std::get<caf::error>(r)).find(token_value)
+        == std::string::npos);
+  CHECK(store->tokens.empty());
+}
+
+TEST_CASE_METHOD(token_fixture,
+                 "without a stored token the token_ref is resolved like a "
+                 "config secret reference",
+                 "[storage]") {
+  ps::memory_backend admin{store, {}};
+  const std::string env_conn = "aaaaaaaa-3333-4000-8000-000000000003";
+  const std::string unset_conn = "aaaaaaaa-4444-4000-8000-000000000004";
+  ps::platform_connection c;
+  c.connection_id = env_conn;
+  c.org_id = org;
+  c.token_ref = "env:ADBATCH_STORAGE_TEST_TOKEN";
+  REQUIRE(admin.add_connection(c).ok());
+  c.connection_id = unset_conn;
+  c.token_ref = "env:ADBATCH_STORAGE_TEST_UNSET";
+  REQUIRE(admin.add_connection(c).ok());
+  ::setenv("ADBATCH_STORAGE_TEST_TOKEN", "tok-from-env", 1);
+  ::unsetenv("ADBATCH_STORAGE_TEST_UNSET");
+  auto aut = spawn(std::shared_ptr<storage_executor>(make_inline_executor(1)));
+  auto s = credential(aut, env_conn);
+  CHECK(s.token == "tok-from-env");
+  CHECK(s.token_source == "reference");
+  self->send(aut, atom::credential::value, unset_conn);
+  sched.run();
+  auto e = err(reply<connection_secret>());
+  CHECK(e == ec::invalid_config);
+  CHECK(render(e).find(unset_conn) != std::string::npos);
+  CHECK(render(e).find("ADBATCH_STORAGE_TEST_UNSET is not set")
+        != std::string::npos);
+  // A stored token wins over the reference.
+  self->send(aut, atom::token_set::value, org, env_conn,
+             platform_token{token_value});
+  sched.run();
+  CHECK(ok_atom_reply());
+  auto stored = credential(aut, env_conn);
+  CHECK(stored.token == token_value);
+  CHECK(stored.token_source == "stored");
+  ::unsetenv("ADBATCH_STORAGE_TEST_TOKEN");
+}
+
+TEST_CASE_METHOD(token_fixture,
+                 "a token under an unknown key or failing authentication is "
+                 "a clear error naming the connection and key, never the "
+                 "token",
+                 "[storage]") {
+  // Sealed earlier with k0, which this node no longer has.
+  auto k0 = ps::token_cipher::create({{"k0", std::string(32, '\x07')}}, "k0");
+  REQUIRE(k0);
+  {
+    ps::memory_backend admin{store, {}};
+    REQUIRE(admin.set_connection_token(org, conn,
+                                       *k0->seal(token_value, conn)).ok());
+  }
+  auto aut = spawn(std::shared_ptr<storage_executor>(make_inline_executor(1)));
+  self->send(aut, atom::credential::value, conn);
+  sched.run();
+  auto unknown = err(reply<connection_secret>());
+  CHECK(unknown == ec::invalid_config);
+  auto text = render(unknown);
+  INFO(text);
+  CHECK(text.find("connection " + conn) != std::string::npos);
+  CHECK(text.find("'k0'") != std::string::npos);
+  CHECK(text.find(token_value) == std::string::npos);
+  // Sealed with k1 but altered in the store.
+  self->send(aut, atom::token_set::value, org, conn,
+             platform_token{token_value});
+  sched.run();
+  CHECK(ok_atom_reply());
+  {
+    std::lock_guard<std::mutex> guard{store->mtx};
+    auto& ct = store->tokens.at(conn).ciphertext;
+    ct[0] = static_cast<char>(ct[0] ^ 0x01);
+  }
+  self->send(aut, atom::credential::value, conn);
+  sched.run();
+  auto tampered = err(reply<connection_secret>());
+  CHECK(tampered == ec::invalid_config);
+  CHECK(render(tampered).find("fails authentication") != std::string::npos);
+  CHECK(render(tampered).find("'k1'") != std::string::npos);
+}
+
+TEST_CASE_METHOD(token_fixture, "storing a token needs a configured key",
+                 "[storage]") {
+  cfg.token_keys.clear();
+  cfg.active_token_key.clear();
+  auto aut = spawn(std::shared_ptr<storage_executor>(make_inline_executor(1)));
+  self->send(aut, atom::token_set::value, org, conn,
+             platform_token{token_value});
+  sched.run();
+  auto r = reply<caf::ok_atom>();
+  REQUIRE(std::holds_alternative<caf::error>(r));
+  CHECK(std::get<caf::error>(r) == ec::invalid_argument);
+  CHECK(store->tokens.empty());
+  // A bad key set is refused by validate().
+  storage_config bad;
+  bad.token_keys = {{"k1", "too short"}};
+  bad.active_token_key = "k1";
+  CHECK(validate(bad) == ec::invalid_config);
+  bad.token_keys = {{"k1", std::string(32, 'x')}};
+  bad.active_token_key = "k2";
+  CHECK(validate(bad) == ec::invalid_config);
+}
+
+TEST_CASE_METHOD(token_fixture,
+                 "key rotation through storage re-seals with the active key",
+                 "[storage]") {
+  {
+    auto aut
+      = spawn(std::shared_ptr<storage_executor>(make_inline_executor(1)));
+    self->send(aut, atom::token_set::value, org, conn,
+               platform_token{token_value});
+    self->send(aut, atom::token_set::value, org_b, conn_b,
+               platform_token{"tok-b"});
+    sched.run();
+    CHECK(ok_atom_reply());
+    CHECK(ok_atom_reply());
+  }
+  // The next node start: k2 is active, k1 still listed.
+  cfg.token_keys = {{"k1", std::string(32, '\x01')},
+                    {"k2", std::string(32, '\x02')}};
+  cfg.active_token_key = "k2";
+  auto aut = spawn(std::shared_ptr<storage_executor>(make_inline_executor(1)));
+  self->send(aut, atom::rotate_keys::value, std::int32_t{10});
+  sched.run();
+  auto r = ok(reply<ps::token_rotation>());
+  CHECK(r.resealed == 2);
+  CHECK(r.failed == 0);
+  CHECK(store->tokens.at(conn).key_id == "k2");
+  CHECK(store->tokens.at(conn_b).key_id == "k2");
+  CHECK(credential(aut, conn).token == token_value);
+  CHECK(credential(aut, conn_b).token == "tok-b");
+}
+
+// -- enqueue notifications ------------------------------------------------------
+
+TEST_CASE_METHOD(storage_fixture,
+                 "a listener hears of new rows once per platform per commit",
+                 "[storage]") {
+  const std::string google_conn = "aaaaaaaa-2222-4000-8000-000000000003";
+  {
+    ps::memory_backend admin{store, {}};
+    ps::platform_connection c;
+    c.connection_id = google_conn;
+    c.org_id = org;
+    c.platform = ps::ad_platform::google;
+    REQUIRE(admin.add_connection(c).ok());
+  }
+  caf::scoped_actor listener{sys, true};
+  auto exec = std::make_shared<manual_executor>(1);
+  auto aut = spawn_connected(exec);
+  self->send(aut, atom::subscribe::value, caf::actor_cast<caf::actor>(listener));
+  self->send(aut, atom::subscribe::value, caf::actor_cast<caf::actor>(listener));
+  sched.run();
+  auto google = [&](int n, int priority) {
+    auto r = make_req(n, priority);
+    r.platform = "google";
+    r.connection_id = google_conn;
+    return r;
+  };
+  // One batch: 3 new meta rows (priorities 5, 3, 7), a duplicate of one of
+  // them at priority 1, 2 new google rows (8, 6) and an invalid request.
+  auto bad = make_req(99);
+  bad.platform = "myspace";
+  self->send(aut, atom::enqueue::value, make_req(1, 5));
+  self->send(aut, atom::enqueue::value, make_req(2, 3));
+  self->send(aut, atom::enqueue::value, make_req(3, 7));
+  self->send(aut, atom::enqueue::value, make_req(2, 1)); // same key as n=2
+  self->send(aut, atom::enqueue::value, google(1, 8));
+  self->send(aut, atom::enqueue::value, google(2, 6));
+  self->send(aut, atom::enqueue::value, bad);
+  sched.run();
+  CHECK(listener->mailbox().empty()); // nothing before the commit
+  REQUIRE(exec->run_all() == 1);
+  sched.run();
+  CHECK(store->batch_sizes == std::vector<std::size_t>{7});
+  std::map<ps::ad_platform, std::pair<std::int32_t, std::int64_t>> heard;
+  int messages = 0;
+  while (!listener->mailbox().empty()) {
+    listener->receive([&](atom::queued, ps::ad_platform p, std::int32_t prio,
+                          std::int64_t rows) {
+      heard[p] = {prio, rows};
+      ++messages;
+    });
+  }
+  CHECK(messages == 2); // subscribed twice, told once
+  CHECK(heard[ps::ad_platform::meta] == std::make_pair(3, std::int64_t{3}));
+  CHECK(heard[ps::ad_platform::google] == std::make_pair(6, std::int64_t{2}));
+  for (int i = 0; i < 6; ++i)
+    (void) reply<ps::enqueue_result>();
+  CHECK(error_reply() == ec::invalid_argument);
+  // A commit that inserts nothing new (all duplicates) says nothing.
+  self->send(aut, atom::enqueue::value, make_req(1, 5));
+  sched.run();
+  exec->run_all();
+  sched.run();
+  CHECK(ok_reply().deduplicated);
+  CHECK(listener->mailbox().empty());
+}
+
+TEST_CASE_METHOD(storage_fixture,
+                 "a listener that terminates is dropped", "[storage]") {
+  auto aut = spawn(std::shared_ptr<storage_executor>(make_inline_executor(1)));
+  {
+    caf::scoped_actor listener{sys, true};
+    self->send(aut, atom::subscribe::value,
+               caf::actor_cast<caf::actor>(listener));
+    sched.run();
+    CHECK(state(aut).listeners.size() == 1);
+  } // the listener terminates here
+  sched.run();
+  CHECK(state(aut).listeners.empty());
+  self->send(aut, atom::enqueue::value, make_req(0));
+  sched.run();
+  CHECK(ok_reply().id == 1);
 }

@@ -389,3 +389,62 @@ TEST_CASE("webhook events and request listing go through the storage actor",
       [&](caf::error& err) { FAIL("list: " << render(err)); });
   self->send_exit(storage, caf::exit_reason::user_shutdown);
 }
+
+TEST_CASE("connection tokens go through the storage actor sealed, and "
+          "listeners hear of committed enqueues",
+          "[storage][pg]") {
+  ps::test::test_db db;
+  {
+    auto b = db.backend();
+    ps::test::add_standard_connections(*b);
+  }
+  real_config cfg;
+  caf::actor_system sys{cfg};
+  storage_config scfg;
+  scfg.token_keys = {{"k1", std::string(32, '\x5a')}};
+  scfg.active_token_key = "k1";
+  auto storage = spawn_storage(sys, scfg, pg_factory(db.conninfo()), 2);
+  caf::scoped_actor self{sys};
+  caf::scoped_actor listener{sys};
+  self->send(storage, atom::subscribe::value,
+             caf::actor_cast<caf::actor>(listener));
+  const std::string token = "EAAB-actor-on-postgres-token-91c2";
+  self
+    ->request(storage, 30s, atom::token_set::value, org_a, conn_a,
+              platform_token{token})
+    .receive([](caf::ok_atom) {},
+             [&](caf::error& err) { FAIL("token_set: " << render(err)); });
+  CHECK(db.scalar("SELECT count(*) FROM adbatch.platform_connections c "
+                  "WHERE c::text LIKE '%" + token + "%' OR position("
+                  "convert_to('" + token + "', 'UTF8') IN "
+                  "coalesce(token_ciphertext, ''::bytea)) > 0") == 0);
+  CHECK(db.scalar("SELECT count(*) FROM adbatch.platform_connections WHERE "
+                  "token_key_id = 'k1'") == 1);
+  self->request(storage, 30s, atom::credential::value, conn_a)
+    .receive(
+      [&](connection_secret& s) {
+        CHECK(s.token == token);
+        CHECK(s.token_source == "stored");
+        CHECK(caf::deep_to_string(s).find(token) == std::string::npos);
+      },
+      [&](caf::error& err) { FAIL("credential: " << render(err)); });
+  // Org B cannot set org A's token.
+  self
+    ->request(storage, 30s, atom::token_set::value, ps::test::org_b, conn_a,
+              platform_token{"EAAB-forged"})
+    .receive([](caf::ok_atom) { FAIL("org B set org A's token"); },
+             [&](caf::error& err) { CHECK(err == ec::not_found); });
+  // An enqueue commit is announced once, with its platform and priority.
+  self->request(storage, 30s, atom::enqueue::value, numbered(1))
+    .receive([](ps::enqueue_result& r) { CHECK_FALSE(r.deduplicated); },
+             [&](caf::error& err) { FAIL("enqueue: " << render(err)); });
+  listener->receive(
+    [&](atom::queued, ps::ad_platform p, std::int32_t prio,
+        std::int64_t rows) {
+      CHECK(p == ps::ad_platform::meta);
+      CHECK(prio == 5);
+      CHECK(rows == 1);
+    },
+    caf::after(30s) >> [] { FAIL("no queued notice"); });
+  self->send_exit(storage, caf::exit_reason::user_shutdown);
+}
