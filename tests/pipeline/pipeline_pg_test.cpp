@@ -293,8 +293,10 @@ void run_and_check(const bench::workload& w, bool exact_costs) {
                         << " vs minimum " << min.quota_units);
     CHECK(counters.total.calls == min.calls);
     CHECK(counters.total.quota_units == min.quota_units);
-    // And far fewer than one call per request.
-    CHECK(counters.total.calls * 4 < res.platforms[p].requests);
+    // And far fewer than one call per request (how far depends on how
+    // many requests an org sends per flush: see adbatch-bench reduce).
+    CHECK(counters.total.calls * (p == pl::platform_id::meta ? 10 : 2)
+          < res.platforms[p].requests);
   }
   if (!exact_costs) return;
   // Every catalog type came up.
@@ -327,6 +329,203 @@ TEST_CASE("pipeline: requests for objects the org's token does not own fail "
   wo.foreign_share = 0.15;
   wo.google_today = real_today();
   run_and_check(bench::make_workload(wo), false);
+}
+
+// -- faults ------------------------------------------------------------------
+
+namespace {
+
+/// One platform's pipeline over a fresh database and its simulator, driven
+/// flush by flush while the test changes the simulator's faults.
+struct fault_fixture {
+  pl::platform_id platform;
+  ps::test::test_db db;
+  std::unique_ptr<sim::test_harness> sim;
+  bench::workload w;
+  bench::pipeline_result res;
+  system_fixture f;
+  std::unique_ptr<bench::pipeline_runner> runner;
+
+  fault_fixture(pl::platform_id p, bool writes,
+                std::chrono::milliseconds call_timeout = 10s)
+    : platform(p) {
+    sim::harness_options ho;
+    ho.seed = 42;
+    ho.tls = false;
+    ho.timeout_hold = 3s;
+    ho.specific.google = google_sim_options();
+    sim = std::make_unique<sim::test_harness>(
+      std::vector<std::string>{std::string{pl::name_of(p)}}, ho);
+    bench::workload_options wo;
+    wo.seed = 21;
+    wo.orgs = 8;
+    wo.requests_per_org = 10;
+    wo.duplicate_share = 0;
+    wo.writes = writes;
+    wo.platforms = {p};
+    wo.google_today = real_today();
+    w = bench::make_workload(wo);
+    bench::pipeline_setup setup;
+    setup.conninfo = db.conninfo();
+    setup.base_urls[p] = sim->base_url(pl::name_of(p));
+    setup.platform_credentials[pl::platform_id::google]["developer_token"]
+      = developer_token;
+    setup.retry_base = 50ms;
+    setup.retry_cap = 50ms;
+    setup.call_timeout = call_timeout;
+    setup.drain_limit = 10s;
+    runner = std::make_unique<bench::pipeline_runner>(*f.sys, setup);
+    REQUIRE(runner->start().empty());
+    REQUIRE(runner->add_connections(w).empty());
+    runner->enqueue(w, res);
+    runner->spawn_batchers();
+  }
+
+  ~fault_fixture() {
+    runner->stop();
+  }
+
+  void faults(const sim::fault_profile& fp) {
+    sim->server().set_faults(pl::name_of(platform), fp);
+  }
+
+  flush_summary flush() {
+    auto r = runner->flush(platform);
+    INFO((std::holds_alternative<std::string>(r) ? std::get<std::string>(r)
+                                                 : std::string{}));
+    REQUIRE(std::holds_alternative<flush_summary>(r));
+    return std::get<flush_summary>(r);
+  }
+
+  void drain() {
+    bench::platform_run run;
+    REQUIRE(runner->drain(platform, run).empty());
+  }
+
+  struct state {
+    std::string status;
+    std::int64_t attempts = 0;
+    std::string completed_at;
+    std::string type;
+  };
+
+  std::map<std::int64_t, state> rows() {
+    auto c = db.open();
+    auto r = c->exec("SELECT id, status, attempts, "
+                     "coalesce(completed_at::text, ''), request_type "
+                     "FROM adbatch.batch_request_queue");
+    REQUIRE(r);
+    std::map<std::int64_t, state> out;
+    for (int i = 0; i < r->size(); ++i)
+      out[r->i64(i, 0)] = state{r->str(i, 1), r->i64(i, 2), r->str(i, 3),
+                                r->str(i, 4)};
+    return out;
+  }
+};
+
+bool is_write(const std::string& type) {
+  return type.rfind("update_", 0) == 0;
+}
+
+} // namespace
+
+TEST_CASE("pipeline faults: a partial Batch API failure retries only the "
+          "failed operations",
+          "[pipeline][pg][faults]") {
+  fault_fixture fx{pl::platform_id::meta, false};
+  sim::fault_profile partial;
+  partial.partial_batch_rate = 0.3;
+  fx.faults(partial);
+  auto first = fx.flush();
+  CHECK(first.success > 0);
+  CHECK(first.retrying + first.deferred > 0);
+  auto after_first = fx.rows();
+  fx.faults({});
+  fx.drain();
+  auto end = fx.rows();
+  for (auto& [id, st] : end) {
+    INFO("request " << id << " " << st.type);
+    CHECK(st.status == "completed");
+    const auto& before = after_first.at(id);
+    if (before.status == "completed") {
+      // Done in the first flush: not executed again.
+      CHECK(st.attempts == 1);
+      CHECK(st.completed_at == before.completed_at);
+    }
+  }
+}
+
+TEST_CASE("pipeline faults: a 5xx retries with backoff and then completes",
+          "[pipeline][pg][faults]") {
+  fault_fixture fx{pl::platform_id::google, false};
+  sim::fault_profile down;
+  down.error_rate = 1.0;
+  fx.faults(down);
+  auto first = fx.flush();
+  CHECK(first.success == 0);
+  CHECK(first.retrying == first.processed);
+  for (auto& [id, st] : fx.rows()) {
+    CHECK(st.status == "pending");
+    CHECK(st.attempts == 1);
+  }
+  fx.faults({});
+  fx.drain();
+  for (auto& [id, st] : fx.rows()) {
+    INFO("request " << id << " " << st.type);
+    CHECK(st.status == "completed");
+    CHECK(st.attempts == 2);
+  }
+}
+
+TEST_CASE("pipeline faults: throttled requests come back without spending "
+          "an attempt",
+          "[pipeline][pg][faults]") {
+  fault_fixture fx{pl::platform_id::meta, false};
+  sim::fault_profile storm;
+  storm.throttle_storm = true;
+  fx.faults(storm);
+  auto first = fx.flush();
+  CHECK(first.success == 0);
+  CHECK(first.deferred == first.processed);
+  for (auto& [id, st] : fx.rows()) {
+    CHECK(st.status == "pending");
+    CHECK(st.attempts == 0);
+  }
+  // The throttle said "come back later" (Graph's estimate, minutes): make
+  // them due now instead of waiting, then the storm is over.
+  fx.db.exec("UPDATE adbatch.batch_request_queue SET next_attempt_at = now()");
+  fx.faults({});
+  fx.drain();
+  for (auto& [id, st] : fx.rows()) {
+    CHECK(st.status == "completed");
+    CHECK(st.attempts == 1);
+  }
+}
+
+TEST_CASE("pipeline faults: a Google write that timed out ends ambiguous and "
+          "is never retried; reads retry",
+          "[pipeline][pg][faults]") {
+  fault_fixture fx{pl::platform_id::google, true, 500ms};
+  sim::fault_profile hang;
+  hang.timeout_rate = 1.0;
+  fx.faults(hang);
+  auto first = fx.flush();
+  CHECK(first.ambiguous > 0);
+  CHECK(first.retrying > 0);
+  fx.faults({});
+  fx.drain();
+  std::size_t writes = 0;
+  for (auto& [id, st] : fx.rows()) {
+    INFO("request " << id << " " << st.type);
+    if (is_write(st.type)) {
+      ++writes;
+      CHECK(st.status == "ambiguous");
+      CHECK(st.attempts == 1);
+    } else {
+      CHECK(st.status == "completed");
+    }
+  }
+  CHECK(writes > 0);
 }
 
 // -- the node killed mid-flush ------------------------------------------------
@@ -446,12 +645,13 @@ TEST_CASE("pipeline: adbatchd killed with SIGKILL mid-flush and restarted "
     REQUIRE(backend->add_connection(pc).ok());
   }
   auto results = backend->enqueue_batch(w.requests);
-  std::size_t rows = 0;
+  std::set<ps::request_id> distinct;
   for (auto& r : results) {
     INFO((r ? std::string{} : r.error().message));
     REQUIRE(r.ok());
-    ++rows;
+    distinct.insert(r.value().id);
   }
+  auto rows = distinct.size();
   ::setenv("KILLTEST_DEVELOPER_TOKEN", developer_token, 1);
 
   auto dir = std::string{std::getenv("ADBATCH_TEST_TMP") ? std::getenv(
@@ -485,7 +685,7 @@ TEST_CASE("pipeline: adbatchd killed with SIGKILL mid-flush and restarted "
     out << "logging: {level: info}\n";
   }
   auto count = [&](const char* status) {
-    return db.scalar(std::string{"SELECT count(*) FROM batch_request_queue "
+    return db.scalar(std::string{"SELECT count(*) FROM adbatch.batch_request_queue "
                                  "WHERE status = '"}
                      + status + "'");
   };
@@ -502,7 +702,7 @@ TEST_CASE("pipeline: adbatchd killed with SIGKILL mid-flush and restarted "
     node.kill9();
     auto c = db.open();
     auto r = c->exec("SELECT id, status, coalesce(completed_at::text, '') FROM "
-                     "batch_request_queue");
+                     "adbatch.batch_request_queue");
     REQUIRE(r);
     for (int i = 0; i < r->size(); ++i) {
       auto status = r->text(i, 1);
@@ -527,7 +727,7 @@ TEST_CASE("pipeline: adbatchd killed with SIGKILL mid-flush and restarted "
   // once by the new one.
   auto c = db.open();
   auto r = c->exec("SELECT id, status, coalesce(completed_at::text, ''), "
-                   "attempts FROM batch_request_queue");
+                   "attempts FROM adbatch.batch_request_queue");
   REQUIRE(r);
   for (int i = 0; i < r->size(); ++i) {
     auto id = r->i64(i, 0);
