@@ -616,6 +616,8 @@ storage_actor::behavior_type make_storage(storage_pointer self,
     st.cipher = std::make_shared<const persistence::token_cipher>();
   }
   // The keys live in the cipher only.
+  for (auto& [id, key] : st.cfg.token_keys)
+    OPENSSL_cleanse(key.data(), key.size());
   st.cfg.token_keys.clear();
   if (!st.cfg.resolve_ref)
     st.cfg.resolve_ref = resolve_token_ref;
