@@ -53,7 +53,11 @@ void read_platform(const context& ctx, section s, platform_config& out,
     r.duration("per_seconds", out.rate_limit.per, 1);
   }
   s.child("credentials").secret_map(out.credentials);
-  s.string("api_version", out.api_version);
+  // Unset (~) = the adapter's default version.
+  std::optional<std::string> version;
+  if (!out.api_version.empty()) version = out.api_version;
+  s.optional_string("api_version", version);
+  out.api_version = version.value_or("");
 }
 
 void read_platforms(const context& ctx, section s, const YAML::Node& raw,
@@ -74,7 +78,10 @@ void read_queue(section s, queue_config& out) {
 
 void read_upstream(section s, upstream_config& out) {
   s.boolean("verify_tls", out.verify_tls);
-  s.string("ca_file", out.ca_file);
+  std::optional<std::string> ca;
+  if (!out.ca_file.empty()) ca = out.ca_file;
+  s.optional_string("ca_file", ca);
+  out.ca_file = ca.value_or("");
   s.duration("timeout", out.timeout, 1);
   s.duration("connect_timeout", out.connect_timeout, 1);
   s.integer("max_connections_per_host", out.max_connections_per_host, 1,

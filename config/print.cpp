@@ -105,7 +105,11 @@ void put_platform(YAML::Emitter& out, std::string_view name,
   for (const auto& [k, s] : p.credentials)
     out << YAML::Key << k << YAML::Value << s.reference();
   out << YAML::EndMap;
-  out << YAML::Key << "api_version" << YAML::Value << p.api_version;
+  out << YAML::Key << "api_version" << YAML::Value;
+  if (p.api_version.empty())
+    out << YAML::Null;
+  else
+    out << p.api_version;
   out << YAML::EndMap;
 }
 
@@ -155,7 +159,11 @@ std::string print(const config& cfg) {
   const auto& u = cfg.upstream;
   out << YAML::Key << "upstream" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "verify_tls" << YAML::Value << u.verify_tls;
-  out << YAML::Key << "ca_file" << YAML::Value << u.ca_file;
+  out << YAML::Key << "ca_file" << YAML::Value;
+  if (u.ca_file.empty())
+    out << YAML::Null;
+  else
+    out << u.ca_file;
   out << YAML::Key << "timeout" << YAML::Value << u.timeout.count();
   out << YAML::Key << "connect_timeout" << YAML::Value
       << u.connect_timeout.count();

@@ -146,7 +146,7 @@ TEST_CASE("every override is documented in docs/configuration.md",
   std::stringstream buf;
   buf << in.rdbuf();
   auto doc = buf.str();
-  CHECK(environment_overrides().size() == 15);
+  CHECK(environment_overrides().size() == 16);
   for (const auto& o : environment_overrides()) {
     INFO(o.variable);
     CHECK(doc.find("`" + std::string{o.variable} + "`") != std::string::npos);

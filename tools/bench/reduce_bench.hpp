@@ -14,7 +14,7 @@ namespace adbatch::bench {
 struct reduce_options {
   std::uint64_t seed = 42;
   int orgs = 40;
-  int requests_per_org = 30;
+  int requests_per_org = 40;
   double duplicates = 0.25;
   /// Platform names; empty = every platform with a batcher.
   std::vector<std::string> platforms;

@@ -22,7 +22,7 @@ struct workload_options {
   /// Orgs, each with one connection (and token) per platform.
   int orgs = 40;
   /// Distinct requests per org and platform (before duplicates).
-  int requests_per_org = 30;
+  int requests_per_org = 40;
   /// Share of the requests that repeat an earlier request of the same org
   /// (another user asking the same thing), 0..0.9.
   double duplicate_share = 0.25;
