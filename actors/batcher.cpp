@@ -373,6 +373,20 @@ void finish_round(self_pointer self) {
   auto& r = *st.active;
   std::map<std::int64_t, const ps::claimed_request*> by_id;
   for (auto& c : r.claim.requests) by_id[c.id] = &c;
+  // A claimed request the plan forgot (an adapter bug) is retried, not left
+  // to wait for its lease.
+  {
+    std::set<std::int64_t> seen;
+    for (auto& o : r.outcomes) seen.insert(o.request_id);
+    for (auto& c : r.claim.requests)
+      if (!seen.count(c.id)) {
+        log().error("batcher {} planned no call for request {}",
+                    platform_name(st), c.id);
+        r.outcomes.push_back({c.id, pl::outcome_kind::transient, {},
+                              "internal", "the request was not planned",
+                              std::nullopt});
+      }
+  }
   std::vector<ps::completion> completions;
   std::vector<ps::failure> failures;
   std::map<std::int64_t, std::vector<ps::request_id>> releases; // by delay ms
