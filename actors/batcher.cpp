@@ -20,10 +20,6 @@ namespace ps = persistence;
 using namespace std::chrono_literals;
 using self_pointer = batcher_actor::stateful_pointer<batcher_state>;
 
-ps::ad_platform to_storage(pl::platform_id p) {
-  return static_cast<ps::ad_platform>(p);
-}
-
 std::string_view platform_name(const batcher_state& st) {
   return pl::name_of(st.cfg.platform);
 }
@@ -223,7 +219,7 @@ void run_round(self_pointer self) {
   auto round_id = r.id;
   self
     ->request(st.storage, st.cfg.storage_timeout, atom::claim::value,
-              to_storage(st.cfg.platform), n, st.cfg.lease, st.owner)
+              st.cfg.platform, n, st.cfg.lease, st.owner)
     .then(
       [self, round_id](ps::claim_result& claim) {
         auto& st = self->state;
@@ -461,7 +457,7 @@ void finish_round(self_pointer self) {
   // The execution-log row of this round (the claim's batch id joins it to
   // its requests).
   ps::execution_log_row row;
-  row.platform = to_storage(st.cfg.platform);
+  row.platform = st.cfg.platform;
   row.batch = r.claim.batch;
   row.batch_type = std::string{pl::name_of(st.cfg.platform)} + "_pipeline";
   row.request_count = s.processed;
@@ -593,7 +589,7 @@ make_batcher(batcher_actor::stateful_pointer<batcher_state> self,
     [self](atom::queued, persistence::ad_platform p, std::int32_t min_priority,
            std::int64_t rows) {
       auto& st = self->state;
-      if (p != to_storage(st.cfg.platform)) return;
+      if (p != st.cfg.platform) return;
       st.queued_since_flush += rows;
       if (min_priority <= st.cfg.urgent_priority
           || st.queued_since_flush >= st.cfg.max_requests_per_flush)

@@ -129,8 +129,7 @@ backend_factory make_pg_factory(const config::config& cfg) {
   site->options.validate_request_type = [](ps::ad_platform p,
                                            std::string_view type,
                                            std::string_view params) {
-    return platforms::validate_request(static_cast<platforms::platform_id>(p),
-                                       type, params);
+    return platforms::validate_request(p, type, params);
   };
   // Retries back off from the first configured delay up to the last.
   if (!cfg.queue.retry_delays.empty()) {

@@ -25,18 +25,24 @@ namespace {
 template <class Platforms>
 auto find_platform(Platforms& p, std::string_view name) noexcept
   -> decltype(&p.meta) {
-  if (name == "meta")
+  // Exact table names only (the table's parser also takes "x").
+  auto id = platforms::parse_platform_name(name);
+  if (!id || platforms::name_of(*id) != name)
+    return nullptr;
+  switch (*id) {
+  case platforms::platform_id::meta:
     return &p.meta;
-  if (name == "google")
+  case platforms::platform_id::google:
     return &p.google;
-  if (name == "tiktok")
+  case platforms::platform_id::tiktok:
     return &p.tiktok;
-  if (name == "linkedin")
+  case platforms::platform_id::linkedin:
     return &p.linkedin;
-  if (name == "twitter")
+  case platforms::platform_id::twitter:
     return &p.twitter;
-  if (name == "snapchat")
+  case platforms::platform_id::snapchat:
     return &p.snapchat;
+  }
   return nullptr;
 }
 

@@ -16,6 +16,9 @@
 // reference and the value apart so that printing, streaming or fmt-formatting
 // a secret shows only the reference.
 
+#include "platforms/common/platform_table.hpp"
+
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -123,9 +126,15 @@ struct rate_limit_config {
   seconds per{0};
 };
 
-/// The platforms adbatch batches for, in a fixed order.
-inline constexpr std::string_view platform_names[] = {
-  "meta", "google", "tiktok", "linkedin", "twitter", "snapchat"};
+/// The platforms adbatch batches for, in the platform table's order
+/// (platforms/common/platform_table.hpp).
+inline constexpr std::array<std::string_view, platforms::platform_table.size()>
+  platform_names = [] {
+    std::array<std::string_view, platforms::platform_table.size()> out{};
+    for (std::size_t i = 0; i < out.size(); ++i)
+      out[i] = platforms::platform_table[i].name;
+    return out;
+  }();
 
 /// `platforms.<name>:` one ad platform.
 struct platform_config {

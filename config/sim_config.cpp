@@ -90,15 +90,15 @@ sim_config read_sim(const detail::context& ctx, const YAML::Node& root) {
 } // namespace
 
 const std::vector<std::string>& sim_platform_names() {
-  static const std::vector<std::string> names{"meta", "google", "tiktok",
-                                              "linkedin", "twitter", "snapchat"};
+  static const std::vector<std::string> names{platform_names.begin(),
+                                              platform_names.end()};
   return names;
 }
 
 sim_config sim_defaults() {
   sim_config c;
-  std::uint16_t port = 18101;
-  for (const auto& name : sim_platform_names()) c.platforms[name].port = port++;
+  for (const auto& row : platforms::platform_table)
+    c.platforms[std::string{row.name}].port = row.sim_port;
   return c;
 }
 

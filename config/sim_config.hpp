@@ -48,7 +48,7 @@ struct sim_platform_config {
 
 struct sim_config {
   std::string bind_address = "127.0.0.1";
-  std::uint16_t control_port = 18100;
+  std::uint16_t control_port = platforms::sim_control_port;
   std::uint64_t seed = 42;
   double time_scale = 1.0;
   double limit_scale = 1.0;

@@ -6,6 +6,7 @@
 #include "persistence/pg_connection.hpp"
 #include "persistence/pg_detail.hpp"
 #include "persistence/validation.hpp"
+#include "platforms/common/crypto.hpp"
 
 #include <string>
 
@@ -15,31 +16,12 @@ using namespace detail;
 
 namespace {
 
-std::string to_hex(std::string_view raw) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(raw.size() * 2);
-  for (unsigned char c : raw) {
-    out += digits[c >> 4];
-    out += digits[c & 0x0f];
-  }
-  return out;
-}
+using platforms::to_hex;
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-/// PostgreSQL's encode(x, 'hex') output back to bytes.
+/// PostgreSQL's encode(x, 'hex') output back to bytes (empty if malformed,
+/// which PostgreSQL never writes).
 std::string from_hex(std::string_view hex) {
-  std::string out;
-  out.reserve(hex.size() / 2);
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
-    out += static_cast<char>(hex_value(hex[i]) * 16 + hex_value(hex[i + 1]));
-  return out;
+  return platforms::from_hex(hex).value_or(std::string{});
 }
 
 /// Checks the shape of a sealed token before it is stored (the table's

@@ -27,28 +27,12 @@ const char* to_string(error_code code) {
 }
 
 const char* to_string(ad_platform p) {
-  switch (p) {
-  case ad_platform::meta:
-    return "meta";
-  case ad_platform::google:
-    return "google";
-  case ad_platform::tiktok:
-    return "tiktok";
-  case ad_platform::linkedin:
-    return "linkedin";
-  case ad_platform::twitter:
-    return "twitter";
-  case ad_platform::snapchat:
-    return "snapchat";
-  }
-  return "unknown";
+  // The table's names are string literals, so data() is NUL-terminated.
+  return platforms::name_of(p).data();
 }
 
 std::optional<ad_platform> parse_platform(std::string_view text) {
-  for (auto p : all_platforms)
-    if (text == to_string(p)) return p;
-  if (text == "x") return ad_platform::twitter;
-  return std::nullopt;
+  return platforms::parse_platform_name(text);
 }
 
 const char* to_string(request_status s) {

@@ -3,6 +3,8 @@
 // Plain data exchanged with a persistence backend. No libpq, no CAF: the
 // storage actor, the in-memory backend and the tests all use these.
 
+#include "platforms/common/platform_table.hpp"
+
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -26,22 +28,20 @@ using batch_id = std::int64_t;
 
 // -- platforms ---------------------------------------------------------------
 
-/// The ad platforms adbatch talks to. X is called `twitter` in storage.
-enum class ad_platform : std::uint8_t {
-  meta,
-  google,
-  tiktok,
-  linkedin,
-  twitter,
-  snapchat
-};
+/// The ad platforms adbatch talks to: the platform table's enum (see
+/// platforms/common/platform_table.hpp). X is called `twitter` in storage.
+using ad_platform = platforms::platform_id;
 
-/// Every platform, in declaration order.
-inline constexpr std::array<ad_platform, 6> all_platforms{
-    ad_platform::meta,     ad_platform::google,  ad_platform::tiktok,
-    ad_platform::linkedin, ad_platform::twitter, ad_platform::snapchat};
+/// Every platform, in declaration order (the platform table's order).
+inline constexpr std::array<ad_platform, platforms::platform_table.size()>
+    all_platforms = [] {
+      std::array<ad_platform, platforms::platform_table.size()> out{};
+      for (std::size_t i = 0; i < out.size(); ++i)
+        out[i] = platforms::platform_table[i].id;
+      return out;
+    }();
 
-/// "meta", "google", ...
+/// "meta", "google", ... (the platform table's name).
 const char* to_string(ad_platform p);
 
 /// Parses the storage name ("meta"...); also accepts "x" for twitter.

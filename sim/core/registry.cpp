@@ -1,32 +1,55 @@
 #include "sim/core/registry.hpp"
 
+#include "platforms/common/platform_table.hpp"
+
 namespace adbatch::sim {
+
+namespace {
+
+// Name and default port come from the platform table.
+platform_entry entry(platforms::platform_id id, platform_factory factory,
+                     specific_factory make) {
+  const auto& row = platforms::info(id);
+  return {std::string{row.name}, row.sim_port, std::move(factory),
+          std::move(make)};
+}
+
+} // namespace
 
 const std::vector<platform_entry>& builtin_platforms() {
   // Lambdas pick the one- and two-argument overloads of the factories.
+  using platforms::platform_id;
   static const std::vector<platform_entry> all{
-    {"meta", 18101, [](const platform_options& o) { return make_meta(o); },
-     [](const platform_options& o, const specific_options& s) { return make_meta(o, s.meta); }},
-    {"google", 18102, [](const platform_options& o) { return make_google(o); },
-     [](const platform_options& o, const specific_options& s) {
-       return make_google(o, s.google);
-     }},
-    {"tiktok", 18103, [](const platform_options& o) { return make_tiktok(o); },
-     [](const platform_options& o, const specific_options& s) {
-       return make_tiktok(o, s.tiktok);
-     }},
-    {"linkedin", 18104, [](const platform_options& o) { return make_linkedin(o); },
-     [](const platform_options& o, const specific_options& s) {
-       return make_linkedin(o, s.linkedin);
-     }},
-    {"twitter", 18105, [](const platform_options& o) { return make_twitter(o); },
-     [](const platform_options& o, const specific_options& s) {
-       return make_twitter(o, s.twitter);
-     }},
-    {"snapchat", 18106, [](const platform_options& o) { return make_snapchat(o); },
-     [](const platform_options& o, const specific_options& s) {
-       return make_snapchat(o, s.snapchat);
-     }},
+    entry(platform_id::meta,
+          [](const platform_options& o) { return make_meta(o); },
+          [](const platform_options& o, const specific_options& s) {
+            return make_meta(o, s.meta);
+          }),
+    entry(platform_id::google,
+          [](const platform_options& o) { return make_google(o); },
+          [](const platform_options& o, const specific_options& s) {
+            return make_google(o, s.google);
+          }),
+    entry(platform_id::tiktok,
+          [](const platform_options& o) { return make_tiktok(o); },
+          [](const platform_options& o, const specific_options& s) {
+            return make_tiktok(o, s.tiktok);
+          }),
+    entry(platform_id::linkedin,
+          [](const platform_options& o) { return make_linkedin(o); },
+          [](const platform_options& o, const specific_options& s) {
+            return make_linkedin(o, s.linkedin);
+          }),
+    entry(platform_id::twitter,
+          [](const platform_options& o) { return make_twitter(o); },
+          [](const platform_options& o, const specific_options& s) {
+            return make_twitter(o, s.twitter);
+          }),
+    entry(platform_id::snapchat,
+          [](const platform_options& o) { return make_snapchat(o); },
+          [](const platform_options& o, const specific_options& s) {
+            return make_snapchat(o, s.snapchat);
+          }),
   };
   return all;
 }

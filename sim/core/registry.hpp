@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "platforms/common/platform_table.hpp"
 #include "sim/core/platform.hpp"
 #include "sim/core/platform_specific.hpp"
 
@@ -29,7 +30,8 @@ struct platform_entry {
 };
 
 /// The default control port (GET /__sim/stats, faults, webhooks control).
-inline constexpr std::uint16_t default_control_port = 18100;
+inline constexpr std::uint16_t default_control_port =
+  platforms::sim_control_port;
 
 /// The six built-in platforms in port order.
 const std::vector<platform_entry>& builtin_platforms();

@@ -1,11 +1,12 @@
 #include "sim/meta/sim_util.hpp"
 
+#include "platforms/common/crypto.hpp"
+
 #include <boost/url/encode.hpp>
 #include <boost/url/encoding_opts.hpp>
 #include <boost/url/params_encoded_view.hpp>
 #include <boost/url/parse_query.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
-#include <openssl/evp.h>
 
 #include <charconv>
 #include <cstdio>
@@ -112,25 +113,16 @@ std::string encode_params(const param_list& params) {
 }
 
 std::string encode_cursor(std::int64_t offset) {
-  std::string raw = "simcursor:" + std::to_string(offset);
-  std::string out(4 * ((raw.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(raw.data()),
-                          static_cast<int>(raw.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
+  return platforms::to_base64("simcursor:" + std::to_string(offset));
 }
 
 std::optional<std::int64_t> decode_cursor(std::string_view cursor) {
-  if (cursor.empty() || cursor.size() % 4 != 0 || cursor.size() > 64)
+  if (cursor.size() > 64)
     return std::nullopt;
-  std::string out(cursor.size(), '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(cursor.data()),
-                          static_cast<int>(cursor.size()));
-  if (n < 0) return std::nullopt;
-  out.resize(static_cast<std::size_t>(n));
-  while (!out.empty() && out.back() == '\0') out.pop_back();  // padding
+  auto raw = platforms::from_base64(cursor);
+  if (!raw)
+    return std::nullopt;
+  const std::string& out = *raw;
   std::string_view v{out};
   constexpr std::string_view prefix = "simcursor:";
   if (v.substr(0, prefix.size()) != prefix) return std::nullopt;

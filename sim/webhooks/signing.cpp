@@ -1,17 +1,10 @@
 #include "sim/webhooks/signing.hpp"
 
-#include <array>
 #include <cstdio>
-#include <iterator>
-#include <memory>
-#include <stdexcept>
 
-#include <boost/algorithm/hex.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
 
 namespace adbatch::sim::webhooks {
 
@@ -35,47 +28,6 @@ std::string_view name_of(source s) {
     case source::linkedin: return "linkedin";
   }
   return "unknown";
-}
-
-std::string hmac_sha256(std::string_view key, std::string_view msg) {
-  struct mac_deleter {
-    void operator()(EVP_MAC* m) const { EVP_MAC_free(m); }
-    void operator()(EVP_MAC_CTX* c) const { EVP_MAC_CTX_free(c); }
-  };
-  std::unique_ptr<EVP_MAC, mac_deleter> mac{EVP_MAC_fetch(nullptr, "HMAC", nullptr)};
-  if (!mac) throw std::runtime_error("EVP_MAC_fetch(HMAC) failed");
-  std::unique_ptr<EVP_MAC_CTX, mac_deleter> ctx{EVP_MAC_CTX_new(mac.get())};
-  if (!ctx) throw std::runtime_error("EVP_MAC_CTX_new failed");
-  char digest[] = "SHA256";
-  OSSL_PARAM params[] = {
-    OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-    OSSL_PARAM_construct_end()};
-  // An empty key is legal for HMAC; OpenSSL wants a non-null pointer.
-  static const unsigned char empty = 0;
-  auto* k = key.empty() ? &empty : reinterpret_cast<const unsigned char*>(key.data());
-  std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
-  std::size_t len = 0;
-  if (EVP_MAC_init(ctx.get(), k, key.size(), params) != 1
-      || EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(msg.data()), msg.size()) != 1
-      || EVP_MAC_final(ctx.get(), out.data(), &len, out.size()) != 1)
-    throw std::runtime_error("HMAC-SHA256 failed");
-  return std::string(reinterpret_cast<const char*>(out.data()), len);
-}
-
-std::string to_hex(std::string_view raw) {
-  std::string out;
-  out.reserve(raw.size() * 2);
-  boost::algorithm::hex_lower(raw.begin(), raw.end(), std::back_inserter(out));
-  return out;
-}
-
-std::string to_base64(std::string_view raw) {
-  std::string out(4 * ((raw.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(raw.data()),
-                          static_cast<int>(raw.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
 }
 
 header_list signature_headers(source s, std::string_view secret,

@@ -3,6 +3,8 @@
 // How each platform signs webhook deliveries and proves endpoint ownership
 // (platform-contracts.md §1.3, §2, §4.4, §5, §6, §8). Pure: no I/O, no clock.
 
+#include "platforms/common/crypto.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,12 +21,11 @@ enum class source { meta, whatsapp, tiktok, twitter, linkedin };
 std::optional<source> source_from_name(std::string_view name);
 std::string_view name_of(source s);
 
-/// Raw HMAC-SHA256 (32 bytes) over `msg` with `key` (OpenSSL EVP_MAC).
-std::string hmac_sha256(std::string_view key, std::string_view msg);
-/// Lower-case hex of raw bytes.
-std::string to_hex(std::string_view raw);
-/// Standard base64 (with padding) of raw bytes.
-std::string to_base64(std::string_view raw);
+// HMAC-SHA256, hex and base64 are shared with the node
+// (platforms/common/crypto.hpp).
+using platforms::hmac_sha256;
+using platforms::to_base64;
+using platforms::to_hex;
 
 using header_list = std::vector<std::pair<std::string, std::string>>;
 

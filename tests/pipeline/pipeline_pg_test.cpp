@@ -629,7 +629,7 @@ TEST_CASE("pipeline: adbatchd killed with SIGKILL mid-flush and restarted "
   ps::backend_options bopts;
   bopts.validate_request_type = [](ps::ad_platform p, std::string_view type,
                                    std::string_view params) {
-    return pl::validate_request(static_cast<pl::platform_id>(p), type, params);
+    return pl::validate_request(p, type, params);
   };
   auto backend = db.backend(bopts);
   int n = 0;
@@ -637,7 +637,7 @@ TEST_CASE("pipeline: adbatchd killed with SIGKILL mid-flush and restarted "
     ps::platform_connection pc;
     pc.connection_id = c.connection_id;
     pc.org_id = c.org_id;
-    pc.platform = static_cast<ps::ad_platform>(c.platform);
+    pc.platform = c.platform;
     pc.account_ids = c.account_ids;
     auto var = "KILLTEST_TOKEN_" + std::to_string(n++);
     ::setenv(var.c_str(), c.token.c_str(), 1);

@@ -82,7 +82,7 @@ std::string pipeline_runner::start() {
   ps::backend_options bopts;
   bopts.validate_request_type = [](ps::ad_platform p, std::string_view type,
                                    std::string_view params) {
-    return pl::validate_request(static_cast<pl::platform_id>(p), type, params);
+    return pl::validate_request(p, type, params);
   };
   bopts.backoff.base = setup_.retry_base;
   bopts.backoff.cap = setup_.retry_cap;
@@ -116,7 +116,7 @@ std::string pipeline_runner::add_connections(const workload& w) {
     ps::platform_connection pc;
     pc.connection_id = c.connection_id;
     pc.org_id = c.org_id;
-    pc.platform = static_cast<ps::ad_platform>(c.platform);
+    pc.platform = c.platform;
     pc.account_ids = c.account_ids;
     bool sealed = unit(rng) < setup_.sealed_token_share;
     if (!sealed) {
@@ -214,8 +214,7 @@ std::string pipeline_runner::drain(pl::platform_id p, platform_run& run) {
   caf::scoped_actor self{sys_};
   auto pending = [&]() -> std::int64_t {
     std::int64_t n = 0;
-    self->request(storage_, 60s, atom::stats::value,
-                  static_cast<ps::ad_platform>(p))
+    self->request(storage_, 60s, atom::stats::value, p)
       .receive([&](ps::queue_stats& s) { n = s.pending + s.processing; },
                [&](caf::error&) { n = 0; });
     return n;
