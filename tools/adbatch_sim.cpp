@@ -10,7 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "common/logger.hpp"
-#include "config/sim_config.hpp"
+#include "sim/config/sim_config.hpp"
 #include "sim/core/front_end.hpp"
 #include "sim/core/sim_options.hpp"
 

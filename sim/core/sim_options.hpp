@@ -2,7 +2,7 @@
 
 // Turns adbatch-sim's loaded configuration into front-end options.
 
-#include "config/sim_config.hpp"
+#include "sim/config/sim_config.hpp"
 #include "sim/core/front_end.hpp"
 
 namespace adbatch::sim {

@@ -6,7 +6,7 @@
 
 #include <boost/json.hpp>
 
-#include "config/sim_config.hpp"
+#include "sim/config/sim_config.hpp"
 #include "sim/meta/meta_model.hpp"
 #include "sim/meta/meta_platform.hpp"
 #include "sim/meta/sim_util.hpp"

@@ -4,7 +4,7 @@
 
 #include <boost/json/parse.hpp>
 
-#include "config/sim_config.hpp"
+#include "sim/config/sim_config.hpp"
 #include "net/http_client.hpp"
 #include "sim/core/front_end.hpp"
 #include "sim/core/sim_options.hpp"

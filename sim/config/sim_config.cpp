@@ -1,11 +1,11 @@
-#include "config/sim_config.hpp"
+#include "sim/config/sim_config.hpp"
 
 #include <algorithm>
 #include <set>
 
 #include <yaml-cpp/yaml.h>
 
-#include "config/sim_platform_options.hpp"
+#include "sim/config/sim_platform_options.hpp"
 #include "config/yaml_reader.hpp"
 
 namespace adbatch::config {

@@ -1,4 +1,4 @@
-#include "config/sim_platform_options.hpp"
+#include "sim/config/sim_platform_options.hpp"
 
 #include <cctype>
 #include <map>
