@@ -1,15 +1,14 @@
 #include "actors/batcher.hpp"
 
-#include <algorithm>
-#include <limits>
-#include <set>
+#include "actors/error.hpp"
+#include "common/logger.hpp"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <caf/stateful_actor.hpp>
-
-#include "actors/error.hpp"
-#include "common/logger.hpp"
+#include <limits>
+#include <set>
 
 namespace adbatch {
 
@@ -58,9 +57,9 @@ void pump_calls(self_pointer self);
 void finish_round(self_pointer self);
 
 /// Queues a flush; starts it if none runs.
-void request_flush(self_pointer self, std::int32_t limit, bool scheduled,
-                   std::optional<caf::typed_response_promise<flush_summary>>
-                     promise) {
+void request_flush(
+    self_pointer self, std::int32_t limit, bool scheduled,
+    std::optional<caf::typed_response_promise<flush_summary>> promise) {
   auto& st = self->state;
   // Scheduled (timer or early) flushes merge: one waiting is enough, since
   // it runs until the queue is empty or the budget is spent.
@@ -123,8 +122,11 @@ void load_requests(batcher_state::round& r) {
     boost::system::error_code ec;
     auto v = boost::json::parse(c.params, ec);
     if (ec || !v.is_object()) {
-      r.outcomes.push_back({c.id, pl::outcome_kind::permanent, {},
-                            "invalid_params", "params are not a JSON object",
+      r.outcomes.push_back({c.id,
+                            pl::outcome_kind::permanent,
+                            {},
+                            "invalid_params",
+                            "params are not a JSON object",
                             std::nullopt});
       continue;
     }
@@ -140,9 +142,11 @@ void plan_round(self_pointer self) {
   r.ctx.now = std::chrono::system_clock::now();
   r.ctx.settings = st.cfg.settings;
   auto p = st.adapter->make_plan(r.requests, r.ctx);
-  for (auto& o : p.rejected) r.outcomes.push_back(std::move(o));
+  for (auto& o : p.rejected)
+    r.outcomes.push_back(std::move(o));
   r.calls.reserve(p.calls.size());
-  for (auto& c : p.calls) r.calls.push_back({std::move(c), false, false});
+  for (auto& c : p.calls)
+    r.calls.push_back({std::move(c), false, false});
   if (r.calls.empty()) {
     finish_round(self);
     return;
@@ -157,7 +161,8 @@ void load_credentials(self_pointer self) {
   auto& st = self->state;
   auto& r = *st.active;
   std::set<std::string> ids;
-  for (auto& q : r.requests) ids.insert(q.connection_id);
+  for (auto& q : r.requests)
+    ids.insert(q.connection_id);
   if (ids.empty()) {
     plan_round(self);
     return;
@@ -166,38 +171,38 @@ void load_credentials(self_pointer self) {
   auto round_id = r.id;
   for (auto& id : ids) {
     auto done = [self, pending, round_id] {
-      if (--*pending == 0 && self->state.active
-          && self->state.active->id == round_id)
+      if (--*pending == 0 && self->state.active &&
+          self->state.active->id == round_id)
         plan_round(self);
     };
-    self
-      ->request(st.storage, st.cfg.storage_timeout, atom::credential::value,
-                id)
-      .then(
-        [self, round_id, done](connection_secret& secret) {
-          auto& st = self->state;
-          if (!st.active || st.active->id != round_id) return;
-          auto& conn = secret.connection;
-          pl::connection_credential cred;
-          cred.connection_id = conn.connection_id;
-          cred.org_id = conn.org_id;
-          cred.token = std::move(secret.token);
-          boost::system::error_code ec;
-          auto v = boost::json::parse(conn.account_ids, ec);
-          if (!ec && v.is_object()) cred.account_ids = std::move(v.as_object());
-          st.active->ctx.credentials[conn.connection_id] = std::move(cred);
-          done();
-        },
-        [self, round_id, id, done](caf::error& err) {
-          // Unknown connection: its requests get no credential and the
-          // adapter rejects them (missing_token); storage down: same, and
-          // the requests retry with backoff.
-          auto& st = self->state;
-          if (st.active && st.active->id == round_id)
-            log().warn("batcher {} cannot load connection {}: {}",
-                       platform_name(st), id, render(err));
-          done();
-        });
+    self->request(st.storage, st.cfg.storage_timeout, atom::credential::value,
+                  id)
+        .then(
+            [self, round_id, done](connection_secret& secret) {
+              auto& st = self->state;
+              if (!st.active || st.active->id != round_id) return;
+              auto& conn = secret.connection;
+              pl::connection_credential cred;
+              cred.connection_id = conn.connection_id;
+              cred.org_id = conn.org_id;
+              cred.token = std::move(secret.token);
+              boost::system::error_code ec;
+              auto v = boost::json::parse(conn.account_ids, ec);
+              if (!ec && v.is_object())
+                cred.account_ids = std::move(v.as_object());
+              st.active->ctx.credentials[conn.connection_id] = std::move(cred);
+              done();
+            },
+            [self, round_id, id, done](caf::error& err) {
+              // Unknown connection: its requests get no credential and the
+              // adapter rejects them (missing_token); storage down: same, and
+              // the requests retry with backoff.
+              auto& st = self->state;
+              if (st.active && st.active->id == round_id)
+                log().warn("batcher {} cannot load connection {}: {}",
+                           platform_name(st), id, render(err));
+              done();
+            });
   }
 }
 
@@ -210,37 +215,36 @@ void run_round(self_pointer self) {
     return;
   }
   auto n = static_cast<std::int32_t>(
-    std::min<std::int64_t>(left, st.cfg.max_requests_per_flush));
+      std::min<std::int64_t>(left, st.cfg.max_requests_per_flush));
   st.active.emplace();
   auto& r = *st.active;
   r.id = st.next_round_id++;
   r.claimed_limit = n;
   r.started_at = std::chrono::system_clock::now();
   auto round_id = r.id;
-  self
-    ->request(st.storage, st.cfg.storage_timeout, atom::claim::value,
-              st.cfg.platform, n, st.cfg.lease, st.owner)
-    .then(
-      [self, round_id](ps::claim_result& claim) {
-        auto& st = self->state;
-        if (!st.active || st.active->id != round_id) return;
-        if (claim.requests.empty()) {
-          st.active.reset();
-          finish_flush(self);
-          return;
-        }
-        st.active->claim = std::move(claim);
-        load_requests(*st.active);
-        load_credentials(self);
-      },
-      [self, round_id](caf::error& err) {
-        auto& st = self->state;
-        if (!st.active || st.active->id != round_id) return;
-        log().warn("batcher {} cannot claim: {}", platform_name(st),
-                   render(err));
-        st.active.reset();
-        finish_flush(self, err);
-      });
+  self->request(st.storage, st.cfg.storage_timeout, atom::claim::value,
+                st.cfg.platform, n, st.cfg.lease, st.owner)
+      .then(
+          [self, round_id](ps::claim_result& claim) {
+            auto& st = self->state;
+            if (!st.active || st.active->id != round_id) return;
+            if (claim.requests.empty()) {
+              st.active.reset();
+              finish_flush(self);
+              return;
+            }
+            st.active->claim = std::move(claim);
+            load_requests(*st.active);
+            load_credentials(self);
+          },
+          [self, round_id](caf::error& err) {
+            auto& st = self->state;
+            if (!st.active || st.active->id != round_id) return;
+            log().warn("batcher {} cannot claim: {}", platform_name(st),
+                       render(err));
+            st.active.reset();
+            finish_flush(self, err);
+          });
 }
 
 /// Records the outcomes of every request a call serves as `kind`.
@@ -293,44 +297,44 @@ void pump_calls(self_pointer self) {
     ++r.in_flight;
     const auto& call = r.calls[index].call;
     auto round_id = r.id;
-    self
-      ->request(st.limiter, st.cfg.storage_timeout, atom::acquire::value,
-                call.scope, call.quota_units, st.cfg.max_rate_wait)
-      .then(
-        [self, round_id, index](rate_grant g) {
-          auto& st = self->state;
-          if (!st.active || st.active->id != round_id) return;
-          auto& r = *st.active;
-          if (!g.granted) {
-            // The budget is spent for longer than a flush waits: back to
-            // the queue without spending an attempt, due when it refills.
-            r.rate_limit_hit = true;
-            auto after = std::chrono::duration_cast<std::chrono::milliseconds>(
-              g.wait);
-            outcome_for_call(r, r.calls[index].call,
-                             pl::outcome_kind::throttled, "rate_budget",
-                             "the platform's rate budget is spent", after);
-            r.calls[index].done = true;
-            call_finished(self);
-            return;
-          }
-          if (g.wait > caf::timespan{0})
-            self->delayed_send(self, g.wait, atom::go::value, round_id,
-                               static_cast<std::uint64_t>(index));
-          else
-            send_call(self, index);
-        },
-        [self, round_id, index](caf::error& err) {
-          auto& st = self->state;
-          if (!st.active || st.active->id != round_id) return;
-          auto& r = *st.active;
-          outcome_for_call(r, r.calls[index].call,
-                           pl::outcome_kind::not_attempted, "rate_limiter",
-                           "rate limiter unavailable: " + render(err),
-                           std::chrono::milliseconds{1000});
-          r.calls[index].done = true;
-          call_finished(self);
-        });
+    self->request(st.limiter, st.cfg.storage_timeout, atom::acquire::value,
+                  call.scope, call.quota_units, st.cfg.max_rate_wait)
+        .then(
+            [self, round_id, index](rate_grant g) {
+              auto& st = self->state;
+              if (!st.active || st.active->id != round_id) return;
+              auto& r = *st.active;
+              if (!g.granted) {
+                // The budget is spent for longer than a flush waits: back to
+                // the queue without spending an attempt, due when it refills.
+                r.rate_limit_hit = true;
+                auto after =
+                    std::chrono::duration_cast<std::chrono::milliseconds>(
+                        g.wait);
+                outcome_for_call(r, r.calls[index].call,
+                                 pl::outcome_kind::throttled, "rate_budget",
+                                 "the platform's rate budget is spent", after);
+                r.calls[index].done = true;
+                call_finished(self);
+                return;
+              }
+              if (g.wait > caf::timespan{0})
+                self->delayed_send(self, g.wait, atom::go::value, round_id,
+                                   static_cast<std::uint64_t>(index));
+              else
+                send_call(self, index);
+            },
+            [self, round_id, index](caf::error& err) {
+              auto& st = self->state;
+              if (!st.active || st.active->id != round_id) return;
+              auto& r = *st.active;
+              outcome_for_call(r, r.calls[index].call,
+                               pl::outcome_kind::not_attempted, "rate_limiter",
+                               "rate limiter unavailable: " + render(err),
+                               std::chrono::milliseconds{1000});
+              r.calls[index].done = true;
+              call_finished(self);
+            });
   }
 }
 
@@ -349,7 +353,10 @@ void absorb_split(batcher_state& st, batcher_state::round& r,
   for (auto id : served) {
     log().error("batcher {} got no outcome for request {} from the splitter",
                 pl::name_of(st.cfg.platform), id);
-    r.outcomes.push_back({id, pl::outcome_kind::transient, {}, "internal",
+    r.outcomes.push_back({id,
+                          pl::outcome_kind::transient,
+                          {},
+                          "internal",
                           "no result for this request in the reply",
                           std::nullopt});
   }
@@ -358,8 +365,8 @@ void absorb_split(batcher_state& st, batcher_state::round& r,
     if (sig.throttled) r.rate_limit_hit = true;
     if (sig.remaining)
       r.rate_remaining = r.rate_remaining
-                           ? std::min(*r.rate_remaining, *sig.remaining)
-                           : *sig.remaining;
+                             ? std::min(*r.rate_remaining, *sig.remaining)
+                             : *sig.remaining;
   }
 }
 
@@ -368,18 +375,23 @@ void finish_round(self_pointer self) {
   auto& st = self->state;
   auto& r = *st.active;
   std::map<std::int64_t, const ps::claimed_request*> by_id;
-  for (auto& c : r.claim.requests) by_id[c.id] = &c;
+  for (auto& c : r.claim.requests)
+    by_id[c.id] = &c;
   // A claimed request the plan forgot (an adapter bug) is retried, not left
   // to wait for its lease.
   {
     std::set<std::int64_t> seen;
-    for (auto& o : r.outcomes) seen.insert(o.request_id);
+    for (auto& o : r.outcomes)
+      seen.insert(o.request_id);
     for (auto& c : r.claim.requests)
       if (!seen.count(c.id)) {
         log().error("batcher {} planned no call for request {}",
                     platform_name(st), c.id);
-        r.outcomes.push_back({c.id, pl::outcome_kind::transient, {},
-                              "internal", "the request was not planned",
+        r.outcomes.push_back({c.id,
+                              pl::outcome_kind::transient,
+                              {},
+                              "internal",
+                              "the request was not planned",
                               std::nullopt});
       }
   }
@@ -397,45 +409,45 @@ void finish_round(self_pointer self) {
     if (it == by_id.end()) continue;
     const auto& claimed = *it->second;
     switch (o.kind) {
-      case pl::outcome_kind::completed:
-        completions.push_back({o.request_id, o.result_json.empty()
+    case pl::outcome_kind::completed:
+      completions.push_back({o.request_id, o.result_json.empty()
                                                ? std::string{"null"}
                                                : std::move(o.result_json)});
-        ++s.success;
-        break;
-      case pl::outcome_kind::throttled:
-      case pl::outcome_kind::not_attempted: {
-        auto delay = o.retry_after ? *o.retry_after
-                                   : (o.kind == pl::outcome_kind::throttled
+      ++s.success;
+      break;
+    case pl::outcome_kind::throttled:
+    case pl::outcome_kind::not_attempted: {
+      auto delay = o.retry_after ? *o.retry_after
+                                 : (o.kind == pl::outcome_kind::throttled
                                         ? st.cfg.default_throttle_delay
                                         : std::chrono::milliseconds{0});
-        releases[delay.count()].push_back(o.request_id);
-        ++s.deferred;
-        ++skipped;
-        break;
-      }
-      case pl::outcome_kind::transient: {
-        ps::failure f{o.request_id, o.error_message, o.error_code, true};
-        failures.push_back(std::move(f));
-        if (claimed.attempts >= claimed.max_attempts)
-          ++s.failed;
-        else
-          ++s.retrying;
-        break;
-      }
-      case pl::outcome_kind::permanent: {
-        ps::failure f{o.request_id, o.error_message, o.error_code, false};
-        failures.push_back(std::move(f));
+      releases[delay.count()].push_back(o.request_id);
+      ++s.deferred;
+      ++skipped;
+      break;
+    }
+    case pl::outcome_kind::transient: {
+      ps::failure f{o.request_id, o.error_message, o.error_code, true};
+      failures.push_back(std::move(f));
+      if (claimed.attempts >= claimed.max_attempts)
         ++s.failed;
-        break;
-      }
-      case pl::outcome_kind::ambiguous: {
-        ps::failure f{o.request_id, o.error_message, o.error_code, false};
-        f.ambiguous = true;
-        failures.push_back(std::move(f));
-        ++s.ambiguous;
-        break;
-      }
+      else
+        ++s.retrying;
+      break;
+    }
+    case pl::outcome_kind::permanent: {
+      ps::failure f{o.request_id, o.error_message, o.error_code, false};
+      failures.push_back(std::move(f));
+      ++s.failed;
+      break;
+    }
+    case pl::outcome_kind::ambiguous: {
+      ps::failure f{o.request_id, o.error_message, o.error_code, false};
+      f.ambiguous = true;
+      failures.push_back(std::move(f));
+      ++s.ambiguous;
+      break;
+    }
     }
   }
   st.current->summary.rounds += s.rounds;
@@ -474,7 +486,8 @@ void finish_round(self_pointer self) {
   row.rate_limit_remaining = r.rate_remaining;
   if (!r.errors.empty()) {
     boost::json::array errs;
-    for (auto& e : r.errors) errs.emplace_back(e);
+    for (auto& e : r.errors)
+      errs.emplace_back(e);
     row.errors_json = boost::json::serialize(errs);
   }
 
@@ -486,9 +499,9 @@ void finish_round(self_pointer self) {
     auto& r = *st.active;
     // Go on while the claim came back full (more may be due) and the
     // budget did not run out.
-    bool more = static_cast<std::int32_t>(r.claim.requests.size())
-                  >= r.claimed_limit
-                && !r.rate_limit_hit;
+    bool more =
+        static_cast<std::int32_t>(r.claim.requests.size()) >= r.claimed_limit &&
+        !r.rate_limit_hit;
     st.active.reset();
     if (more)
       run_round(self);
@@ -511,23 +524,19 @@ void finish_round(self_pointer self) {
   if (!failures.empty()) ++r.writes_pending;
   r.writes_pending += releases.size();
   if (!completions.empty())
-    self
-      ->request(storage, timeout, atom::complete::value, std::move(completions),
-                st.owner)
-      .then([done](ps::batch_outcome&) { done(); }, on_error("results"));
+    self->request(storage, timeout, atom::complete::value,
+                  std::move(completions), st.owner)
+        .then([done](ps::batch_outcome&) { done(); }, on_error("results"));
   if (!failures.empty())
-    self
-      ->request(storage, timeout, atom::fail::value, std::move(failures),
-                st.owner)
-      .then([done](ps::batch_outcome&) { done(); }, on_error("failures"));
+    self->request(storage, timeout, atom::fail::value, std::move(failures),
+                  st.owner)
+        .then([done](ps::batch_outcome&) { done(); }, on_error("failures"));
   for (auto& [delay_ms, ids] : releases)
-    self
-      ->request(storage, timeout, atom::release::value, std::move(ids),
-                st.owner,
-                caf::timespan{std::chrono::milliseconds{delay_ms}})
-      .then([done](ps::batch_outcome&) { done(); }, on_error("releases"));
+    self->request(storage, timeout, atom::release::value, std::move(ids),
+                  st.owner, caf::timespan{std::chrono::milliseconds{delay_ms}})
+        .then([done](ps::batch_outcome&) { done(); }, on_error("releases"));
   self->request(storage, timeout, atom::exec_log::value, std::move(row))
-    .then([done](std::int64_t) { done(); }, on_error("the execution log"));
+      .then([done](std::int64_t) { done(); }, on_error("the execution log"));
 }
 
 } // namespace
@@ -535,8 +544,8 @@ void finish_round(self_pointer self) {
 caf::error validate(const batcher_config& cfg) {
   auto bad = [&](const char* what) {
     return make_error(ec::invalid_config,
-                      std::string{"batcher "} + std::string{pl::name_of(
-                        cfg.platform)} + ": " + what);
+                      std::string{"batcher "} +
+                          std::string{pl::name_of(cfg.platform)} + ": " + what);
   };
   if (cfg.base_url.empty()) return bad("base_url is empty");
   if (cfg.max_requests_per_flush <= 0)
@@ -548,12 +557,10 @@ caf::error validate(const batcher_config& cfg) {
   return {};
 }
 
-batcher_actor::behavior_type
-make_batcher(batcher_actor::stateful_pointer<batcher_state> self,
-             batcher_config cfg,
-             std::shared_ptr<const platforms::platform_adapter> adapter,
-             storage_actor storage, rate_limiter_actor limiter,
-             upstream_sender sender) {
+batcher_actor::behavior_type make_batcher(
+    batcher_actor::stateful_pointer<batcher_state> self, batcher_config cfg,
+    std::shared_ptr<const platforms::platform_adapter> adapter,
+    storage_actor storage, rate_limiter_actor limiter, upstream_sender sender) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.adapter = std::move(adapter);
@@ -562,8 +569,8 @@ make_batcher(batcher_actor::stateful_pointer<batcher_state> self,
   st.sender = std::move(sender);
   // A new owner per incarnation: a restarted batcher cannot complete the
   // requests its predecessor claimed; they return when the lease expires.
-  st.owner = st.cfg.owner + "/" + std::string{pl::name_of(st.cfg.platform)}
-             + "/" + std::to_string(self->id());
+  st.owner = st.cfg.owner + "/" + std::string{pl::name_of(st.cfg.platform)} +
+             "/" + std::to_string(self->id());
   if (st.cfg.flush_interval > caf::timespan{0})
     self->delayed_send(self, st.cfg.flush_interval, atom::tick::value,
                        st.timer_generation);
@@ -575,69 +582,69 @@ make_batcher(batcher_actor::stateful_pointer<batcher_state> self,
   self->monitor(st.storage);
   self->set_down_handler([self](const caf::down_msg& msg) {
     if (msg.source == self->state.storage.address())
-      self->quit(make_error(ec::storage_unavailable,
-                            "batcher " + std::string{pl::name_of(
-                              self->state.cfg.platform)}
-                              + " lost the storage actor"));
+      self->quit(make_error(
+          ec::storage_unavailable,
+          "batcher " + std::string{pl::name_of(self->state.cfg.platform)} +
+              " lost the storage actor"));
   });
   return {
-    [self](atom::flush, std::int32_t limit) -> caf::result<flush_summary> {
-      auto rp = self->make_response_promise<flush_summary>();
-      request_flush(self, limit, false, rp);
-      return rp;
-    },
-    [self](atom::queued, persistence::ad_platform p, std::int32_t min_priority,
-           std::int64_t rows) {
-      auto& st = self->state;
-      if (p != st.cfg.platform) return;
-      st.queued_since_flush += rows;
-      if (min_priority <= st.cfg.urgent_priority
-          || st.queued_since_flush >= st.cfg.max_requests_per_flush)
+      [self](atom::flush, std::int32_t limit) -> caf::result<flush_summary> {
+        auto rp = self->make_response_promise<flush_summary>();
+        request_flush(self, limit, false, rp);
+        return rp;
+      },
+      [self](atom::queued, persistence::ad_platform p,
+             std::int32_t min_priority, std::int64_t rows) {
+        auto& st = self->state;
+        if (p != st.cfg.platform) return;
+        st.queued_since_flush += rows;
+        if (min_priority <= st.cfg.urgent_priority ||
+            st.queued_since_flush >= st.cfg.max_requests_per_flush)
+          request_flush(self, st.cfg.scheduled_flush_limit, true, std::nullopt);
+      },
+      [self](atom::status) -> batcher_status {
+        auto& st = self->state;
+        batcher_status out;
+        out.platform = std::string{pl::name_of(st.cfg.platform)};
+        out.flushing = st.current.has_value();
+        out.flushes = st.flushes;
+        out.queued_since_flush = st.queued_since_flush;
+        out.flush_interval = st.cfg.flush_interval;
+        out.totals = st.totals;
+        return out;
+      },
+      [](atom::ping) { return caf::ok_atom::value; },
+      [self](atom::tick, std::uint64_t generation) {
+        auto& st = self->state;
+        if (generation != st.timer_generation) return;
+        // Re-armed first: the cadence does not drift with the flush's length.
+        self->delayed_send(self, st.cfg.flush_interval, atom::tick::value,
+                           st.timer_generation);
         request_flush(self, st.cfg.scheduled_flush_limit, true, std::nullopt);
-    },
-    [self](atom::status) -> batcher_status {
-      auto& st = self->state;
-      batcher_status out;
-      out.platform = std::string{pl::name_of(st.cfg.platform)};
-      out.flushing = st.current.has_value();
-      out.flushes = st.flushes;
-      out.queued_since_flush = st.queued_since_flush;
-      out.flush_interval = st.cfg.flush_interval;
-      out.totals = st.totals;
-      return out;
-    },
-    [](atom::ping) { return caf::ok_atom::value; },
-    [self](atom::tick, std::uint64_t generation) {
-      auto& st = self->state;
-      if (generation != st.timer_generation) return;
-      // Re-armed first: the cadence does not drift with the flush's length.
-      self->delayed_send(self, st.cfg.flush_interval, atom::tick::value,
-                         st.timer_generation);
-      request_flush(self, st.cfg.scheduled_flush_limit, true, std::nullopt);
-    },
-    [self](atom::upstream_done, std::uint64_t round_id, std::uint64_t index,
-           upstream_answer& answer) {
-      auto& st = self->state;
-      if (!st.active || st.active->id != round_id
-          || index >= st.active->calls.size())
-        return;
-      auto& r = *st.active;
-      auto& slot = r.calls[index];
-      if (slot.done) return;
-      slot.done = true;
-      r.bytes += static_cast<std::int64_t>(answer.body.size());
-      auto reply = to_reply(std::move(answer));
-      auto split = st.adapter->split(slot.call, reply, r.ctx);
-      absorb_split(st, r, slot.call, std::move(split));
-      call_finished(self);
-    },
-    [self](atom::go, std::uint64_t round_id, std::uint64_t index) {
-      auto& st = self->state;
-      if (!st.active || st.active->id != round_id
-          || index >= st.active->calls.size())
-        return;
-      if (!st.active->calls[index].sent) send_call(self, index);
-    },
+      },
+      [self](atom::upstream_done, std::uint64_t round_id, std::uint64_t index,
+             upstream_answer& answer) {
+        auto& st = self->state;
+        if (!st.active || st.active->id != round_id ||
+            index >= st.active->calls.size())
+          return;
+        auto& r = *st.active;
+        auto& slot = r.calls[index];
+        if (slot.done) return;
+        slot.done = true;
+        r.bytes += static_cast<std::int64_t>(answer.body.size());
+        auto reply = to_reply(std::move(answer));
+        auto split = st.adapter->split(slot.call, reply, r.ctx);
+        absorb_split(st, r, slot.call, std::move(split));
+        call_finished(self);
+      },
+      [self](atom::go, std::uint64_t round_id, std::uint64_t index) {
+        auto& st = self->state;
+        if (!st.active || st.active->id != round_id ||
+            index >= st.active->calls.size())
+          return;
+        if (!st.active->calls[index].sent) send_call(self, index);
+      },
   };
 }
 

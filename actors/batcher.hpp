@@ -7,6 +7,11 @@
 // node wraps net::upstream_client; tests pass a fake), so no CAF thread
 // blocks on I/O and tests stay deterministic.
 
+#include "actors/actors.hpp"
+#include "platforms/common/pipeline.hpp"
+
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -16,12 +21,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <caf/typed_event_based_actor.hpp>
-#include <caf/typed_response_promise.hpp>
-
-#include "actors/actors.hpp"
-#include "platforms/common/pipeline.hpp"
 
 namespace adbatch {
 
@@ -37,7 +36,7 @@ struct outbound_call {
 
 /// Sends one call; `done` is called exactly once, from any thread.
 using upstream_sender = std::function<void(
-  outbound_call, std::function<void(upstream_answer)> done)>;
+    outbound_call, std::function<void(upstream_answer)> done)>;
 
 struct batcher_config {
   platforms::platform_id platform = platforms::platform_id::meta;
@@ -97,14 +96,14 @@ struct batcher_state {
     std::vector<platforms::queued_request> requests;
     platforms::plan_context ctx;
     std::vector<call_slot> calls;
-    std::size_t next_call = 0;   ///< next call to ask the budget for
-    std::size_t in_flight = 0;   ///< asked or sent, not yet answered
+    std::size_t next_call = 0; ///< next call to ask the budget for
+    std::size_t in_flight = 0; ///< asked or sent, not yet answered
     std::size_t answered = 0;
     std::vector<platforms::request_outcome> outcomes;
     std::int64_t calls_made = 0;
     std::int64_t units_spent = 0;
     std::int64_t bytes = 0;
-    bool rate_limit_hit = false;  ///< a throttle or a budget denial
+    bool rate_limit_hit = false; ///< a throttle or a budget denial
     std::optional<std::int64_t> rate_remaining;
     std::vector<std::string> errors; ///< a few messages for the log row
     persistence::time_point started_at;
@@ -139,11 +138,9 @@ struct batcher_state {
 
 /// Spawn with `sys.spawn(make_batcher, cfg, adapter, storage, limiter,
 /// sender)`. Subscribe it to storage's enqueue notices for the early flush.
-batcher_actor::behavior_type
-make_batcher(batcher_actor::stateful_pointer<batcher_state> self,
-             batcher_config cfg,
-             std::shared_ptr<const platforms::platform_adapter> adapter,
-             storage_actor storage, rate_limiter_actor limiter,
-             upstream_sender sender);
+batcher_actor::behavior_type make_batcher(
+    batcher_actor::stateful_pointer<batcher_state> self, batcher_config cfg,
+    std::shared_ptr<const platforms::platform_adapter> adapter,
+    storage_actor storage, rate_limiter_actor limiter, upstream_sender sender);
 
 } // namespace adbatch

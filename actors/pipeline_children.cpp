@@ -1,11 +1,11 @@
 #include "actors/pipeline_children.hpp"
 
-#include <caf/actor_cast.hpp>
-
 #include "actors/error.hpp"
 #include "common/logger.hpp"
 #include "net/upstream_client.hpp"
 #include "platforms/registry.hpp"
+
+#include <caf/actor_cast.hpp>
 
 namespace adbatch {
 
@@ -105,8 +105,8 @@ std::vector<child_spec> make_pipeline_children(const config::config& cfg) {
   if (served.empty()) return out;
   net::upstream_options uo;
   uo.io_threads = cfg.upstream.io_threads;
-  uo.max_connections_per_host
-    = static_cast<std::size_t>(cfg.upstream.max_connections_per_host);
+  uo.max_connections_per_host =
+      static_cast<std::size_t>(cfg.upstream.max_connections_per_host);
   uo.connect_timeout = cfg.upstream.connect_timeout;
   uo.default_timeout = cfg.upstream.timeout;
   uo.verify_peer = cfg.upstream.verify_tls;
@@ -121,10 +121,10 @@ std::vector<child_spec> make_pipeline_children(const config::config& cfg) {
     limiter.ready_timeout = 5s;
     limiter.stop_timeout = 5s;
     limiter.start = [rcfg = make_rate_limiter_config(cfg, p)](
-                      const child_context& ctx) -> caf::expected<caf::actor> {
+                        const child_context& ctx) -> caf::expected<caf::actor> {
       if (auto err = validate(rcfg)) return err;
-      return caf::actor_cast<caf::actor>(ctx.sys.spawn(make_rate_limiter,
-                                                       rcfg));
+      return caf::actor_cast<caf::actor>(
+          ctx.sys.spawn(make_rate_limiter, rcfg));
     };
     out.push_back(std::move(limiter));
 
@@ -136,16 +136,15 @@ std::vector<child_spec> make_pipeline_children(const config::config& cfg) {
     // returns to the queue when the lease expires.
     batcher.stop_timeout = 10s;
     batcher.start = [bcfg = make_batcher_config(cfg, p), p, sender](
-                      const child_context& ctx) -> caf::expected<caf::actor> {
+                        const child_context& ctx) -> caf::expected<caf::actor> {
       if (auto err = validate(bcfg)) return err;
       auto storage = sibling<storage_actor>(ctx, "storage");
       if (!storage) return storage.error();
-      auto limiter = sibling<rate_limiter_actor>(ctx,
-                                                 child_name("ratelimit", p));
+      auto limiter =
+          sibling<rate_limiter_actor>(ctx, child_name("ratelimit", p));
       if (!limiter) return limiter.error();
-      return caf::actor_cast<caf::actor>(
-        ctx.sys.spawn(make_batcher, bcfg, pl::adapter_for(p), *storage,
-                      *limiter, sender));
+      return caf::actor_cast<caf::actor>(ctx.sys.spawn(
+          make_batcher, bcfg, pl::adapter_for(p), *storage, *limiter, sender));
     };
     out.push_back(std::move(batcher));
   }

@@ -5,13 +5,13 @@
 // `batcher/<p>` (its queue and schedule), spawned after storage. One
 // upstream HTTPS client (net::upstream_client) is shared by every batcher.
 
-#include <memory>
-#include <vector>
-
 #include "actors/batcher.hpp"
 #include "actors/rate_limiter.hpp"
 #include "actors/supervisor.hpp"
 #include "config/config.hpp"
+
+#include <memory>
+#include <vector>
 
 namespace adbatch::net {
 class upstream_client;

@@ -3,13 +3,12 @@
 // Payloads of the flush pipeline's messages (batcher, rate_limiter,
 // scheduler). Registered in actors/pipeline_types.cpp.
 
+#include <caf/meta/type_name.hpp>
+#include <caf/timespan.hpp>
 #include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
-
-#include <caf/meta/type_name.hpp>
-#include <caf/timespan.hpp>
 
 namespace adbatch {
 
@@ -29,11 +28,11 @@ typename Inspector::result_type inspect(Inspector& f, rate_grant& x) {
 /// A rate budget as it stands.
 struct rate_limiter_status {
   std::string platform;
-  std::int64_t capacity = 0;   ///< units per period
+  std::int64_t capacity = 0; ///< units per period
   caf::timespan period{0};
-  double available = 0;        ///< units now (negative while in debt)
-  std::int64_t granted = 0;    ///< acquire calls granted so far
-  std::int64_t denied = 0;     ///< acquire calls denied so far
+  double available = 0;     ///< units now (negative while in debt)
+  std::int64_t granted = 0; ///< acquire calls granted so far
+  std::int64_t denied = 0;  ///< acquire calls denied so far
   std::int64_t units_granted = 0;
 };
 
@@ -92,7 +91,7 @@ typename Inspector::result_type inspect(Inspector& f, batcher_status& x) {
 /// An upstream call's answer as the HTTPS client delivered it (internal to
 /// the batcher; mirrors platforms::upstream_reply).
 struct upstream_answer {
-  int status = 0; ///< 0 = no HTTP answer
+  int status = 0;                             ///< 0 = no HTTP answer
   std::map<std::string, std::string> headers; ///< lower-case names
   std::string body;
   std::string transport_error; ///< "" = none
@@ -102,9 +101,8 @@ struct upstream_answer {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, upstream_answer& x) {
-  return f(caf::meta::type_name("adbatch.upstream_answer"), x.status,
-           x.headers, x.body, x.transport_error, x.maybe_delivered,
-           x.duration_us);
+  return f(caf::meta::type_name("adbatch.upstream_answer"), x.status, x.headers,
+           x.body, x.transport_error, x.maybe_delivered, x.duration_us);
 }
 
 } // namespace adbatch

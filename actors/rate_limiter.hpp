@@ -7,14 +7,13 @@
 // in); this actor only feeds it the actor clock, so tests drive it with the
 // test coordinator's clock.
 
+#include "actors/actors.hpp"
+#include "platforms/common/token_bucket.hpp"
+
+#include <caf/typed_event_based_actor.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
-
-#include <caf/typed_event_based_actor.hpp>
-
-#include "actors/actors.hpp"
-#include "platforms/common/token_bucket.hpp"
 
 namespace adbatch {
 

@@ -1,22 +1,25 @@
 #include "platforms/registry.hpp"
 
-#include <boost/json/parse.hpp>
-
 #include "platforms/google/google_adapter.hpp"
 #include "platforms/meta/meta_adapter.hpp"
+
+#include <boost/json/parse.hpp>
 
 namespace adbatch::platforms {
 
 std::shared_ptr<const platform_adapter> adapter_for(platform_id p) {
   // Built once, shared by every batcher and the enqueue check.
-  static const std::shared_ptr<const platform_adapter> meta
-    = make_meta_adapter();
-  static const std::shared_ptr<const platform_adapter> google
-    = make_google_adapter();
+  static const std::shared_ptr<const platform_adapter> meta =
+      make_meta_adapter();
+  static const std::shared_ptr<const platform_adapter> google =
+      make_google_adapter();
   switch (p) {
-    case platform_id::meta: return meta;
-    case platform_id::google: return google;
-    default: return nullptr;
+  case platform_id::meta:
+    return meta;
+  case platform_id::google:
+    return google;
+  default:
+    return nullptr;
   }
 }
 

@@ -4,11 +4,11 @@
 // uses their request catalogs. The node (actors/) and the bench read this;
 // the simulators do not.
 
+#include "platforms/common/pipeline.hpp"
+
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include "platforms/common/pipeline.hpp"
 
 namespace adbatch::platforms {
 

@@ -4,12 +4,18 @@ namespace adbatch::platforms {
 
 std::string_view to_string(outcome_kind k) {
   switch (k) {
-    case outcome_kind::completed: return "completed";
-    case outcome_kind::throttled: return "throttled";
-    case outcome_kind::not_attempted: return "not_attempted";
-    case outcome_kind::transient: return "transient";
-    case outcome_kind::permanent: return "permanent";
-    case outcome_kind::ambiguous: return "ambiguous";
+  case outcome_kind::completed:
+    return "completed";
+  case outcome_kind::throttled:
+    return "throttled";
+  case outcome_kind::not_attempted:
+    return "not_attempted";
+  case outcome_kind::transient:
+    return "transient";
+  case outcome_kind::permanent:
+    return "permanent";
+  case outcome_kind::ambiguous:
+    return "ambiguous";
   }
   return "unknown";
 }

@@ -14,6 +14,10 @@
 // its request catalog (validation at enqueue), the independent minimum
 // function (best possible plan cost) and its rate-signal parser.
 
+#include "platforms/common/platform_table.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -24,11 +28,6 @@
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <boost/json/object.hpp>
-#include <boost/json/value.hpp>
-
-#include "platforms/common/platform_table.hpp"
 
 namespace adbatch::platforms {
 
@@ -213,7 +212,8 @@ struct split_result {
   std::vector<rate_signal> signals;
 };
 
-// -- the adapter ---------------------------------------------------------------
+// -- the adapter
+// ---------------------------------------------------------------
 
 /// One platform's pure pipeline logic.
 class platform_adapter {

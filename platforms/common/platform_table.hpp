@@ -49,18 +49,18 @@ using std::chrono::seconds;
 
 /// Every platform, in enum order.
 inline constexpr std::array<platform_info, 6> platform_table{{
-  {platform_id::meta, "meta", "Meta", seconds{300}, 100, 50, 200,
-   seconds{3600}, 18101},
-  {platform_id::google, "google", "Google Ads", seconds{600}, 100, 100, 15000,
-   seconds{86400}, 18102},
-  {platform_id::tiktok, "tiktok", "TikTok", seconds{600}, 100, 100, 10,
-   seconds{60}, 18103},
-  {platform_id::linkedin, "linkedin", "LinkedIn", seconds{1800}, 50, 50, 100,
-   seconds{86400}, 18104},
-  {platform_id::twitter, "twitter", "X", seconds{300}, 100, 100, 300,
-   seconds{900}, 18105},
-  {platform_id::snapchat, "snapchat", "Snapchat", seconds{600}, 100, 200,
-   1000, seconds{60}, 18106},
+    {platform_id::meta, "meta", "Meta", seconds{300}, 100, 50, 200,
+     seconds{3600}, 18101},
+    {platform_id::google, "google", "Google Ads", seconds{600}, 100, 100, 15000,
+     seconds{86400}, 18102},
+    {platform_id::tiktok, "tiktok", "TikTok", seconds{600}, 100, 100, 10,
+     seconds{60}, 18103},
+    {platform_id::linkedin, "linkedin", "LinkedIn", seconds{1800}, 50, 50, 100,
+     seconds{86400}, 18104},
+    {platform_id::twitter, "twitter", "X", seconds{300}, 100, 100, 300,
+     seconds{900}, 18105},
+    {platform_id::snapchat, "snapchat", "Snapchat", seconds{600}, 100, 200,
+     1000, seconds{60}, 18106},
 }};
 
 /// adbatch-sim's control API port (counters, faults, webhook senders).

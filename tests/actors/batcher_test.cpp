@@ -7,16 +7,6 @@
 // all of that connection's requests; its reply body is a JSON object
 // mapping each request id to what should happen to it.
 
-#include <catch2/catch.hpp>
-
-#include <cstdlib>
-
-#include <boost/json.hpp>
-
-#include <deque>
-#include <memory>
-#include <string>
-
 #include "actors/batcher.hpp"
 #include "actors/error.hpp"
 #include "actors/rate_limiter.hpp"
@@ -24,6 +14,13 @@
 #include "actors/storage_executor.hpp"
 #include "persistence/memory_backend.hpp"
 #include "tests/support/caf_fixture.hpp"
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <deque>
+#include <memory>
+#include <string>
 
 using namespace adbatch;
 using namespace std::chrono_literals;
@@ -42,11 +39,8 @@ const std::string conn_b = "aaaaaaaa-1111-4000-8000-000000000002";
 /// | {"<id>": {"throttle_ms": n}} | missing = not attempted.
 class test_adapter : public pl::platform_adapter {
 public:
-  pl::platform_id platform() const override {
-    return pl::platform_id::meta;
-  }
-  std::string validate(std::string_view,
-                       const json::object&) const override {
+  pl::platform_id platform() const override { return pl::platform_id::meta; }
+  std::string validate(std::string_view, const json::object&) const override {
     return {};
   }
   pl::plan make_plan(std::span<const pl::queued_request> requests,
@@ -56,8 +50,12 @@ public:
     for (auto& r : requests) {
       auto it = ctx.credentials.find(r.connection_id);
       if (it == ctx.credentials.end() || it->second.token.empty()) {
-        p.rejected.push_back({r.id, pl::outcome_kind::permanent, {},
-                              "missing_token", "no token", std::nullopt});
+        p.rejected.push_back({r.id,
+                              pl::outcome_kind::permanent,
+                              {},
+                              "missing_token",
+                              "no token",
+                              std::nullopt});
         continue;
       }
       auto& call = by_conn[r.connection_id];
@@ -67,7 +65,8 @@ public:
       call.quota_units = static_cast<std::int64_t>(call.serves.size());
       call.is_write = r.request_type == "write";
     }
-    for (auto& [_, c] : by_conn) p.calls.push_back(std::move(c));
+    for (auto& [_, c] : by_conn)
+      p.calls.push_back(std::move(c));
     return p;
   }
   pl::split_result split(const pl::upstream_call& call,
@@ -76,11 +75,14 @@ public:
     pl::split_result out;
     if (reply.transport_error) {
       for (auto id : call.serves)
-        out.outcomes.push_back(
-          {id,
-           call.is_write && reply.maybe_delivered ? pl::outcome_kind::ambiguous
-                                                  : pl::outcome_kind::transient,
-           {}, "timeout", "no answer", std::nullopt});
+        out.outcomes.push_back({id,
+                                call.is_write && reply.maybe_delivered
+                                    ? pl::outcome_kind::ambiguous
+                                    : pl::outcome_kind::transient,
+                                {},
+                                "timeout",
+                                "no answer",
+                                std::nullopt});
       return out;
     }
     auto body = json::parse(reply.body).as_object();
@@ -88,7 +90,7 @@ public:
       auto* v = body.if_contains(std::to_string(id));
       if (!v) {
         out.outcomes.push_back(
-          {id, pl::outcome_kind::not_attempted, {}, "", "", std::nullopt});
+            {id, pl::outcome_kind::not_attempted, {}, "", "", std::nullopt});
         continue;
       }
       auto& o = v->as_object();
@@ -99,13 +101,19 @@ public:
       } else if (auto* f = o.if_contains("fail")) {
         auto kind = f->as_string() == "transient" ? pl::outcome_kind::transient
                                                   : pl::outcome_kind::permanent;
-        out.outcomes.push_back(
-          {id, kind, {}, "test_" + std::string(f->as_string()), "failed",
-           std::nullopt});
+        out.outcomes.push_back({id,
+                                kind,
+                                {},
+                                "test_" + std::string(f->as_string()),
+                                "failed",
+                                std::nullopt});
       } else {
         auto ms = o.at("throttle_ms").as_int64();
-        out.outcomes.push_back({id, pl::outcome_kind::throttled, {},
-                                "throttled", "slow down",
+        out.outcomes.push_back({id,
+                                pl::outcome_kind::throttled,
+                                {},
+                                "throttled",
+                                "slow down",
                                 std::chrono::milliseconds{ms}});
       }
     }
@@ -128,10 +136,10 @@ struct sent_call {
 };
 
 struct batcher_fixture : test::caf_fixture {
-  std::shared_ptr<ps::memory_store> store
-    = std::make_shared<ps::memory_store>();
-  std::shared_ptr<std::deque<sent_call>> sent
-    = std::make_shared<std::deque<sent_call>>();
+  std::shared_ptr<ps::memory_store> store =
+      std::make_shared<ps::memory_store>();
+  std::shared_ptr<std::deque<sent_call>> sent =
+      std::make_shared<std::deque<sent_call>>();
   storage_actor storage;
   rate_limiter_actor limiter;
   std::vector<caf::actor> spawned;
@@ -152,12 +160,10 @@ struct batcher_fixture : test::caf_fixture {
       REQUIRE(admin.add_connection(c).ok());
     }
     storage_config scfg;
-    storage = sys.spawn(make_storage, scfg,
-                        backend_factory{[this] {
-                          return ps::memory_backend::connect(store);
-                        }},
-                        std::shared_ptr<storage_executor>{
-                          make_inline_executor(1)});
+    storage = sys.spawn(
+        make_storage, scfg,
+        backend_factory{[this] { return ps::memory_backend::connect(store); }},
+        std::shared_ptr<storage_executor>{make_inline_executor(1)});
     spawned.push_back(caf::actor_cast<caf::actor>(storage));
     sched.run();
     bcfg.platform = pl::platform_id::meta;
@@ -174,7 +180,8 @@ struct batcher_fixture : test::caf_fixture {
   }
 
   ~batcher_fixture() {
-    for (auto& a : spawned) self->send_exit(a, caf::exit_reason::user_shutdown);
+    for (auto& a : spawned)
+      self->send_exit(a, caf::exit_reason::user_shutdown);
     sched.run();
   }
 
@@ -188,7 +195,7 @@ struct batcher_fixture : test::caf_fixture {
     };
     auto b = sys.spawn(make_batcher, bcfg,
                        std::shared_ptr<const pl::platform_adapter>{
-                         std::make_shared<test_adapter>()},
+                           std::make_shared<test_adapter>()},
                        storage, limiter, sender);
     spawned.push_back(caf::actor_cast<caf::actor>(b));
     sched.run();
@@ -199,9 +206,9 @@ struct batcher_fixture : test::caf_fixture {
                          const std::string& type = "read",
                          int max_attempts = 3) {
     ps::memory_backend db{store, {}};
-    ps::enqueue_request r{org,  "meta",   conn, type,
-                          R"({"n":)" + std::to_string(n) + "}", priority,
-                          max_attempts};
+    ps::enqueue_request r{
+        org,      "meta",      conn, type, R"({"n":)" + std::to_string(n) + "}",
+        priority, max_attempts};
     auto res = db.enqueue(r);
     REQUIRE(res.ok());
     return res.value().id;
@@ -274,10 +281,10 @@ TEST_CASE_METHOD(batcher_fixture,
   sched.run();
   REQUIRE(sent->size() == 2);
   // The token reaches the call's header, the URL is base + target.
-  CHECK(sent->front().call.url.rfind("http://upstream.test/call?conn=", 0)
-        == 0);
-  CHECK(sent->front().call.headers.at(0).second.rfind("Bearer token-of-", 0)
-        == 0);
+  CHECK(sent->front().call.url.rfind("http://upstream.test/call?conn=", 0) ==
+        0);
+  CHECK(sent->front().call.headers.at(0).second.rfind("Bearer token-of-", 0) ==
+        0);
   answer(ok_body({a1, a2}));
   CHECK(self->mailbox().empty()); // still waiting for the second call
   answer(ok_body({b1}));
@@ -326,7 +333,7 @@ TEST_CASE_METHOD(batcher_fixture,
   CHECK(s.processed == 6);
   CHECK(s.success == 1);
   CHECK(s.retrying == 1);
-  CHECK(s.failed == 2);  // permanent + transient on its last attempt
+  CHECK(s.failed == 2);   // permanent + transient on its last attempt
   CHECK(s.deferred == 2); // throttled + not attempted
   CHECK(view(ok).status == ps::request_status::completed);
   auto t = view(transient);
@@ -370,14 +377,16 @@ TEST_CASE_METHOD(batcher_fixture,
                  "[batcher]") {
   bcfg.max_requests_per_flush = 2;
   std::vector<ps::request_id> ids;
-  for (int i = 0; i < 5; ++i) ids.push_back(enqueue(conn_a, i));
+  for (int i = 0; i < 5; ++i)
+    ids.push_back(enqueue(conn_a, i));
   auto b = spawn_batcher();
   self->send(b, atom::flush::value, std::int32_t{100});
   sched.run();
   for (int round = 0; round < 3; ++round) {
     REQUIRE(sent->size() == 1);
     json::object body;
-    for (auto id : ids) body[std::to_string(id)] = json::object{{"ok", 1}};
+    for (auto id : ids)
+      body[std::to_string(id)] = json::object{{"ok", 1}};
     answer(json::serialize(body));
   }
   auto s = flush_reply();
@@ -391,7 +400,8 @@ TEST_CASE_METHOD(batcher_fixture,
                  "batcher: flush(limit) handles at most limit requests",
                  "[batcher]") {
   bcfg.max_requests_per_flush = 2;
-  for (int i = 0; i < 5; ++i) enqueue(conn_a, i);
+  for (int i = 0; i < 5; ++i)
+    enqueue(conn_a, i);
   auto b = spawn_batcher();
   self->send(b, atom::flush::value, std::int32_t{3});
   sched.run();
@@ -508,10 +518,12 @@ TEST_CASE_METHOD(batcher_fixture,
   sched.run();
   REQUIRE(sent->size() == 1);
   json::object body;
-  for (auto id : ids) body[std::to_string(id)] = json::object{{"ok", 1}};
+  for (auto id : ids)
+    body[std::to_string(id)] = json::object{{"ok", 1}};
   answer(json::serialize(body));
   // The full claim makes the flush look for more: one more empty claim.
-  for (auto id : ids) CHECK(view(id).status == ps::request_status::completed);
+  for (auto id : ids)
+    CHECK(view(id).status == ps::request_status::completed);
 }
 
 TEST_CASE_METHOD(batcher_fixture,

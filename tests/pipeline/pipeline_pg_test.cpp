@@ -8,21 +8,6 @@
 // request exactly that. The simulators' counted calls and quota units must
 // equal the minimum function's.
 
-#include <catch2/catch.hpp>
-
-#include <boost/json.hpp>
-
-#include <algorithm>
-#include <cmath>
-#include <cstdlib>
-#include <filesystem>
-#include <map>
-#include <sstream>
-#include <set>
-
-#include <caf/actor_system.hpp>
-#include <caf/actor_system_config.hpp>
-
 #include "actors/system_config.hpp"
 #include "actors/types.hpp"
 #include "persistence/pg_backend.hpp"
@@ -36,6 +21,18 @@
 #include "tests/persistence/pg_test_db.hpp"
 #include "tools/bench/pipeline_run.hpp"
 #include "tools/bench/workload.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <sstream>
 
 using namespace adbatch;
 using namespace std::chrono_literals;
@@ -104,14 +101,16 @@ pl::request_outcome expected_outcome(const pl::platform_adapter& adapter,
   sim::http_request req;
   req.method = call.method;
   req.target = call.target;
-  for (auto& [k, v] : call.headers) req.headers[k] = v;
+  for (auto& [k, v] : call.headers)
+    req.headers[k] = v;
   req.body = call.body;
   auto resp = pure.handle(req, sim::time_point{} + 1h);
   pl::upstream_reply reply;
   reply.status = resp.status;
   for (auto& [k, v] : resp.headers) {
     std::string lower;
-    for (char c : k) lower += static_cast<char>(std::tolower(c));
+    for (char c : k)
+      lower += static_cast<char>(std::tolower(c));
     reply.headers[lower] = v;
   }
   reply.body = resp.body;
@@ -125,8 +124,8 @@ pl::request_outcome expected_outcome(const pl::platform_adapter& adapter,
 /// with the real clock when it merges date ranges.
 std::int64_t real_today() {
   return std::chrono::duration_cast<std::chrono::days>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 /// The Google simulator as these tests run it: today is today, and no
@@ -153,18 +152,22 @@ std::unique_ptr<sim::platform> pure_sim(pl::platform_id p,
 std::string json_diff(const json::value& a, const json::value& b,
                       const std::string& path = "$") {
   auto number = [](const json::value& v, double& out) {
-    if (v.is_int64()) out = static_cast<double>(v.as_int64());
-    else if (v.is_uint64()) out = static_cast<double>(v.as_uint64());
-    else if (v.is_double()) out = v.as_double();
-    else return false;
+    if (v.is_int64())
+      out = static_cast<double>(v.as_int64());
+    else if (v.is_uint64())
+      out = static_cast<double>(v.as_uint64());
+    else if (v.is_double())
+      out = v.as_double();
+    else
+      return false;
     return true;
   };
   double x = 0, y = 0;
   if (number(a, x) && number(b, y)) {
     auto scale = std::max({1.0, std::abs(x), std::abs(y)});
     return std::abs(x - y) <= 1e-9 * scale
-             ? ""
-             : path + ": " + json::serialize(a) + " != " + json::serialize(b);
+               ? ""
+               : path + ": " + json::serialize(a) + " != " + json::serialize(b);
   }
   if (a.kind() != b.kind())
     return path + ": " + json::serialize(a) + " != " + json::serialize(b);
@@ -186,16 +189,18 @@ std::string json_diff(const json::value& a, const json::value& b,
     const auto& xa = a.as_array();
     const auto& xb = b.as_array();
     if (xa.size() != xb.size())
-      return path + ": " + std::to_string(xa.size()) + " items != "
-             + std::to_string(xb.size());
+      return path + ": " + std::to_string(xa.size()) +
+             " items != " + std::to_string(xb.size());
     for (std::size_t i = 0; i < xa.size(); ++i)
-      if (auto d = json_diff(xa[i], xb[i], path + "[" + std::to_string(i) + "]");
+      if (auto d =
+              json_diff(xa[i], xb[i], path + "[" + std::to_string(i) + "]");
           !d.empty())
         return d;
     return "";
   }
-  return a == b ? ""
-                : path + ": " + json::serialize(a) + " != " + json::serialize(b);
+  return a == b
+             ? ""
+             : path + ": " + json::serialize(a) + " != " + json::serialize(b);
 }
 
 ps::request_view row(ps::pg_backend& db, const std::string& org,
@@ -225,8 +230,8 @@ void run_and_check(const bench::workload& w, bool exact_costs) {
   setup.conninfo = db.conninfo();
   setup.base_urls[pl::platform_id::meta] = sim.base_url("meta");
   setup.base_urls[pl::platform_id::google] = sim.base_url("google");
-  setup.platform_credentials[pl::platform_id::google]["developer_token"]
-    = developer_token;
+  setup.platform_credentials[pl::platform_id::google]["developer_token"] =
+      developer_token;
   setup.drain_limit = 10s;
 
   bench::pipeline_result res;
@@ -254,16 +259,16 @@ void run_and_check(const bench::workload& w, bool exact_costs) {
       types_seen.insert(std::string{pl::name_of(p)} + "." + q.request_type);
       auto want = expected_outcome(*adapter, *pure, q, ctx);
       auto got = row(*backend, q.org_id, q.id);
-      INFO(pl::name_of(p) << " request " << q.id << " " << q.request_type
-                          << " " << json::serialize(q.params));
+      INFO(pl::name_of(p) << " request " << q.id << " " << q.request_type << " "
+                          << json::serialize(q.params));
       if (want.kind == pl::outcome_kind::completed) {
         INFO("status " << ps::to_string(got.status) << " "
                        << got.error_code.value_or("") << " "
                        << got.error.value_or(""));
         REQUIRE(got.status == ps::request_status::completed);
         REQUIRE(got.result);
-        CHECK(json_diff(json::parse(*got.result), json::parse(want.result_json))
-              == "");
+        CHECK(json_diff(json::parse(*got.result),
+                        json::parse(want.result_json)) == "");
         ++completed;
       } else {
         INFO("expected " << to_string(want.kind) << " " << want.error_code
@@ -276,17 +281,16 @@ void run_and_check(const bench::workload& w, bool exact_costs) {
         // not see with (#803) instead of the single read's (#100): the
         // same object, the same permanent failure.
         auto code = got.error_code.value_or("");
-        CHECK((code == want.error_code
-               || (want.error_code == "meta_100" && code == "meta_803")));
+        CHECK((code == want.error_code ||
+               (want.error_code == "meta_100" && code == "meta_803")));
         ++failed;
       }
     }
     CHECK(completed > failed);
     if (!exact_costs) continue;
     // The simulator's own counters against the minimum function.
-    auto min = p == pl::platform_id::meta
-                 ? pl::meta_minimum_cost(rows, ctx)
-                 : pl::google_minimum_cost(rows, ctx);
+    auto min = p == pl::platform_id::meta ? pl::meta_minimum_cost(rows, ctx)
+                                          : pl::google_minimum_cost(rows, ctx);
     auto counters = sim.server().counters(pl::name_of(p));
     INFO(pl::name_of(p) << ": calls " << counters.total.calls << " vs minimum "
                         << min.calls << ", units " << counters.total.quota_units
@@ -295,8 +299,8 @@ void run_and_check(const bench::workload& w, bool exact_costs) {
     CHECK(counters.total.quota_units == min.quota_units);
     // And far fewer than one call per request (how far depends on how
     // many requests an org sends per flush: see adbatch-bench reduce).
-    CHECK(counters.total.calls * (p == pl::platform_id::meta ? 10 : 2)
-          < res.platforms[p].requests);
+    CHECK(counters.total.calls * (p == pl::platform_id::meta ? 10 : 2) <
+          res.platforms[p].requests);
   }
   if (!exact_costs) return;
   // Every catalog type came up.
@@ -348,14 +352,14 @@ struct fault_fixture {
 
   fault_fixture(pl::platform_id p, bool writes,
                 std::chrono::milliseconds call_timeout = 10s)
-    : platform(p) {
+      : platform(p) {
     sim::harness_options ho;
     ho.seed = 42;
     ho.tls = false;
     ho.timeout_hold = 3s;
     ho.specific.google = google_sim_options();
     sim = std::make_unique<sim::test_harness>(
-      std::vector<std::string>{std::string{pl::name_of(p)}}, ho);
+        std::vector<std::string>{std::string{pl::name_of(p)}}, ho);
     bench::workload_options wo;
     wo.seed = 21;
     wo.orgs = 8;
@@ -368,8 +372,8 @@ struct fault_fixture {
     bench::pipeline_setup setup;
     setup.conninfo = db.conninfo();
     setup.base_urls[p] = sim->base_url(pl::name_of(p));
-    setup.platform_credentials[pl::platform_id::google]["developer_token"]
-      = developer_token;
+    setup.platform_credentials[pl::platform_id::google]["developer_token"] =
+        developer_token;
     setup.retry_base = 50ms;
     setup.retry_cap = 50ms;
     setup.call_timeout = call_timeout;
@@ -381,9 +385,7 @@ struct fault_fixture {
     runner->spawn_batchers();
   }
 
-  ~fault_fixture() {
-    runner->stop();
-  }
+  ~fault_fixture() { runner->stop(); }
 
   void faults(const sim::fault_profile& fp) {
     sim->server().set_faults(pl::name_of(platform), fp);
@@ -417,8 +419,8 @@ struct fault_fixture {
     REQUIRE(r);
     std::map<std::int64_t, state> out;
     for (int i = 0; i < r->size(); ++i)
-      out[r->i64(i, 0)] = state{r->str(i, 1), r->i64(i, 2), r->str(i, 3),
-                                r->str(i, 4)};
+      out[r->i64(i, 0)] =
+          state{r->str(i, 1), r->i64(i, 2), r->str(i, 3), r->str(i, 4)};
     return out;
   }
 };
@@ -531,11 +533,10 @@ TEST_CASE("pipeline faults: a Google write that timed out ends ambiguous and "
 // -- the node killed mid-flush ------------------------------------------------
 
 #include <csignal>
-#include <fstream>
-#include <thread>
-
 #include <fcntl.h>
+#include <fstream>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 namespace {
@@ -654,10 +655,10 @@ TEST_CASE("pipeline: adbatchd killed with SIGKILL mid-flush and restarted "
   auto rows = distinct.size();
   ::setenv("KILLTEST_DEVELOPER_TOKEN", developer_token, 1);
 
-  auto dir = std::string{std::getenv("ADBATCH_TEST_TMP") ? std::getenv(
-                                                             "ADBATCH_TEST_TMP")
-                                                         : "/tmp"}
-             + "/killtest-" + db.name();
+  auto dir = std::string{std::getenv("ADBATCH_TEST_TMP")
+                             ? std::getenv("ADBATCH_TEST_TMP")
+                             : "/tmp"} +
+             "/killtest-" + db.name();
   std::filesystem::create_directories(dir);
   auto config = dir + "/node.yaml";
   {
@@ -685,9 +686,10 @@ TEST_CASE("pipeline: adbatchd killed with SIGKILL mid-flush and restarted "
     out << "logging: {level: info}\n";
   }
   auto count = [&](const char* status) {
-    return db.scalar(std::string{"SELECT count(*) FROM adbatch.batch_request_queue "
-                                 "WHERE status = '"}
-                     + status + "'");
+    return db.scalar(
+        std::string{"SELECT count(*) FROM adbatch.batch_request_queue "
+                    "WHERE status = '"} +
+        status + "'");
   };
   auto log = dir + "/node.log";
   std::map<std::int64_t, std::string> done_before;
@@ -696,7 +698,7 @@ TEST_CASE("pipeline: adbatchd killed with SIGKILL mid-flush and restarted "
     node_process node{config, log};
     // Kill it once some requests are done and others are in flight.
     bool mid = eventually(
-      [&] { return count("completed") > 0 && count("processing") > 0; }, 60s);
+        [&] { return count("completed") > 0 && count("processing") > 0; }, 60s);
     INFO(read_file(log));
     REQUIRE(mid);
     node.kill9();
@@ -714,10 +716,8 @@ TEST_CASE("pipeline: adbatchd killed with SIGKILL mid-flush and restarted "
   {
     node_process node{config, log};
     bool drained = eventually(
-      [&] {
-        return count("completed") == static_cast<std::int64_t>(rows);
-      },
-      90s);
+        [&] { return count("completed") == static_cast<std::int64_t>(rows); },
+        90s);
     INFO(read_file(log));
     CHECK(drained);
     CHECK(node.stop() == 0);

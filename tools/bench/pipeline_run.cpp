@@ -1,15 +1,5 @@
 #include "tools/bench/pipeline_run.hpp"
 
-#include <cstdlib>
-#include <future>
-#include <thread>
-#include <limits>
-#include <random>
-#include <set>
-
-#include <caf/event_based_actor.hpp>
-#include <caf/scoped_actor.hpp>
-
 #include "actors/batcher.hpp"
 #include "actors/error.hpp"
 #include "actors/pipeline_children.hpp"
@@ -18,6 +8,15 @@
 #include "net/upstream_client.hpp"
 #include "persistence/pg_backend.hpp"
 #include "platforms/registry.hpp"
+
+#include <caf/event_based_actor.hpp>
+#include <caf/scoped_actor.hpp>
+#include <cstdlib>
+#include <future>
+#include <limits>
+#include <random>
+#include <set>
+#include <thread>
 
 namespace adbatch::bench {
 
@@ -40,21 +39,21 @@ enqueue_all(caf::actor_system& sys, const storage_actor& storage,
   sys.spawn([&, out, left](caf::event_based_actor* self) {
     for (std::size_t i = 0; i < reqs.size(); ++i) {
       self->request(storage, caf::infinite, atom::enqueue::value, reqs[i])
-        .then(
-          [&, out, left, i, self](ps::enqueue_result& r) {
-            (*out)[i] = r;
-            if (--*left == 0) {
-              done.set_value();
-              self->quit();
-            }
-          },
-          [&, out, left, i, self](caf::error& err) {
-            (*out)[i] = render(err);
-            if (--*left == 0) {
-              done.set_value();
-              self->quit();
-            }
-          });
+          .then(
+              [&, out, left, i, self](ps::enqueue_result& r) {
+                (*out)[i] = r;
+                if (--*left == 0) {
+                  done.set_value();
+                  self->quit();
+                }
+              },
+              [&, out, left, i, self](caf::error& err) {
+                (*out)[i] = render(err);
+                if (--*left == 0) {
+                  done.set_value();
+                  self->quit();
+                }
+              });
     }
   });
   fut.wait();
@@ -64,15 +63,15 @@ enqueue_all(caf::actor_system& sys, const storage_actor& storage,
 std::string random_key() {
   std::random_device rd;
   std::string key(32, '\0');
-  for (auto& c : key) c = static_cast<char>(rd() & 0xff);
+  for (auto& c : key)
+    c = static_cast<char>(rd() & 0xff);
   return key;
 }
 
 } // namespace
 
 pipeline_runner::pipeline_runner(caf::actor_system& sys, pipeline_setup setup)
-  : sys_(sys), setup_(std::move(setup)) {
-}
+    : sys_(sys), setup_(std::move(setup)) {}
 
 pipeline_runner::~pipeline_runner() {
   stop();
@@ -87,8 +86,8 @@ std::string pipeline_runner::start() {
   bopts.backoff.base = setup_.retry_base;
   bopts.backoff.cap = setup_.retry_cap;
   auto conninfo = setup_.conninfo;
-  backend_factory factory
-    = [conninfo, bopts]() -> ps::result<std::unique_ptr<ps::backend>> {
+  backend_factory factory =
+      [conninfo, bopts]() -> ps::result<std::unique_ptr<ps::backend>> {
     auto b = ps::pg_backend::connect(conninfo, bopts);
     if (!b) return b.error();
     return std::unique_ptr<ps::backend>{std::move(*b)};
@@ -101,8 +100,8 @@ std::string pipeline_runner::start() {
   caf::scoped_actor self{sys_};
   std::string failure;
   self->request(storage_, 120s, atom::ping::value)
-    .receive([](caf::ok_atom) {},
-             [&](caf::error& err) { failure = render(err); });
+      .receive([](caf::ok_atom) {},
+               [&](caf::error& err) { failure = render(err); });
   return failure.empty() ? failure : "storage does not start: " + failure;
 }
 
@@ -126,14 +125,13 @@ std::string pipeline_runner::add_connections(const workload& w) {
       pc.token_ref = "env:" + var;
     }
     self->request(storage_, 60s, atom::conn_add::value, pc)
-      .receive([](caf::ok_atom) {},
-               [&](caf::error& err) { failure = render(err); });
-    if (sealed && failure.empty())
-      self
-        ->request(storage_, 60s, atom::token_set::value, c.org_id,
-                  c.connection_id, platform_token{c.token})
         .receive([](caf::ok_atom) {},
                  [&](caf::error& err) { failure = render(err); });
+    if (sealed && failure.empty())
+      self->request(storage_, 60s, atom::token_set::value, c.org_id,
+                    c.connection_id, platform_token{c.token})
+          .receive([](caf::ok_atom) {},
+                   [&](caf::error& err) { failure = render(err); });
     if (!failure.empty())
       return "cannot register connection " + c.connection_id + ": " + failure;
   }
@@ -189,8 +187,7 @@ void pipeline_runner::spawn_batchers() {
     bcfg.max_in_flight = setup_.max_in_flight;
     bcfg.call_timeout = setup_.call_timeout;
     bcfg.log_rounds = false;
-    auto b = sys_.spawn(make_batcher, bcfg, adapter, storage_, limiter,
-                        sender);
+    auto b = sys_.spawn(make_batcher, bcfg, adapter, storage_, limiter, sender);
     spawned_.push_back(caf::actor_cast<caf::actor>(b));
     spawned_.push_back(caf::actor_cast<caf::actor>(limiter));
     batchers_[p] = b;
@@ -205,8 +202,8 @@ pipeline_runner::flush(pl::platform_id p, std::int32_t limit) {
   caf::scoped_actor self{sys_};
   std::variant<flush_summary, std::string> out;
   self->request(it->second, caf::infinite, atom::flush::value, limit)
-    .receive([&](flush_summary& x) { out = x; },
-             [&](caf::error& err) { out = render(err); });
+      .receive([&](flush_summary& x) { out = x; },
+               [&](caf::error& err) { out = render(err); });
   return out;
 }
 
@@ -215,16 +212,16 @@ std::string pipeline_runner::drain(pl::platform_id p, platform_run& run) {
   auto pending = [&]() -> std::int64_t {
     std::int64_t n = 0;
     self->request(storage_, 60s, atom::stats::value, p)
-      .receive([&](ps::queue_stats& s) { n = s.pending + s.processing; },
-               [&](caf::error&) { n = 0; });
+        .receive([&](ps::queue_stats& s) { n = s.pending + s.processing; },
+                 [&](caf::error&) { n = 0; });
     return n;
   };
   auto deadline = std::chrono::steady_clock::now() + setup_.drain_limit;
   for (int i = 0; i < setup_.max_flushes;) {
     auto r = flush(p);
     if (auto* err = std::get_if<std::string>(&r))
-      return std::string{"flush of "} + std::string{pl::name_of(p)}
-             + " failed: " + *err;
+      return std::string{"flush of "} + std::string{pl::name_of(p)} +
+             " failed: " + *err;
     auto& s = std::get<flush_summary>(r);
     ++run.flushes;
     run.summary.processed += s.processed;
@@ -255,7 +252,8 @@ void pipeline_runner::stop() {
   // Batchers first, storage last (it was spawned first).
   for (auto it = spawned_.rbegin(); it != spawned_.rend(); ++it)
     self->send_exit(*it, caf::exit_reason::user_shutdown);
-  for (auto& a : spawned_) self->wait_for(a);
+  for (auto& a : spawned_)
+    self->wait_for(a);
   if (client_) client_->stop();
 }
 

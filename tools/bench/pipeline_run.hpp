@@ -7,22 +7,20 @@
 // pipeline integration tests, so the bench measures exactly what the tests
 // check.
 
-#include <cstdint>
-#include <map>
-#include <string>
-#include <vector>
-
-#include <caf/actor_system.hpp>
-
-#include <limits>
-#include <memory>
-#include <variant>
-
 #include "actors/actors.hpp"
 #include "actors/pipeline_messages.hpp"
 #include "persistence/types.hpp"
 #include "platforms/common/platform_table.hpp"
 #include "tools/bench/workload.hpp"
+
+#include <caf/actor_system.hpp>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
 
 namespace adbatch::net {
 class upstream_client;
@@ -47,7 +45,7 @@ struct pipeline_setup {
   std::size_t pool_size = 4;
   /// Platform credentials per platform (Google's developer_token).
   std::map<platforms::platform_id, std::map<std::string, std::string>>
-    platform_credentials;
+      platform_credentials;
   /// Share of connections whose token is stored sealed in PostgreSQL (the
   /// others name it by an env: reference, set in this process).
   double sealed_token_share = 0.5;

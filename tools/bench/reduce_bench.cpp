@@ -1,14 +1,5 @@
 #include "tools/bench/reduce_bench.hpp"
 
-#include <cstdio>
-#include <map>
-#include <set>
-
-#include <boost/json.hpp>
-#include <caf/actor_system.hpp>
-#include <caf/actor_system_config.hpp>
-#include <fmt/format.h>
-
 #include "actors/system_config.hpp"
 #include "actors/types.hpp"
 #include "platforms/google/google_adapter.hpp"
@@ -17,6 +8,14 @@
 #include "sim/core/test_harness.hpp"
 #include "tools/bench/bench_db.hpp"
 #include "tools/bench/pipeline_run.hpp"
+
+#include <boost/json.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <cstdio>
+#include <fmt/format.h>
+#include <map>
+#include <set>
 
 namespace adbatch::bench {
 
@@ -33,9 +32,12 @@ pl::plan_cost minimum_for(pl::platform_id p,
                           const std::vector<pl::queued_request>& rows,
                           const pl::plan_context& ctx) {
   switch (p) {
-    case pl::platform_id::meta: return pl::meta_minimum_cost(rows, ctx);
-    case pl::platform_id::google: return pl::google_minimum_cost(rows, ctx);
-    default: return {};
+  case pl::platform_id::meta:
+    return pl::meta_minimum_cost(rows, ctx);
+  case pl::platform_id::google:
+    return pl::google_minimum_cost(rows, ctx);
+  default:
+    return {};
   }
 }
 
@@ -60,8 +62,7 @@ int run_reduce_bench(const reduce_options& opts) {
         return 2;
       }
       if (!pl::adapter_for(*p)) {
-        std::fprintf(stderr,
-                     "adbatch-bench reduce: %s has no batcher yet\n",
+        std::fprintf(stderr, "adbatch-bench reduce: %s has no batcher yet\n",
                      name.c_str());
         return 2;
       }
@@ -72,7 +73,8 @@ int run_reduce_bench(const reduce_options& opts) {
   // The simulators, in process, on ephemeral loopback ports (plain HTTP:
   // the bench counts calls, TLS is the client's concern).
   std::vector<std::string> names;
-  for (auto p : platforms) names.emplace_back(pl::name_of(p));
+  for (auto p : platforms)
+    names.emplace_back(pl::name_of(p));
   sim::harness_options ho;
   ho.seed = 42;
   ho.tls = false;
@@ -82,8 +84,8 @@ int run_reduce_bench(const reduce_options& opts) {
   // adaptive rate limiter's job (issue #10), and a throttled call would be
   // counted here as a call the planner did not plan.
   auto today = std::chrono::duration_cast<std::chrono::days>(
-                 std::chrono::system_clock::now().time_since_epoch())
-                 .count();
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
   ho.specific.google.world.today = today;
   ho.specific.google.customer_qps = 1000000;
   sim::test_harness sim{names, ho};
@@ -107,11 +109,12 @@ int run_reduce_bench(const reduce_options& opts) {
 
   pipeline_setup setup;
   setup.conninfo = (*db)->conninfo();
-  for (auto p : platforms) setup.base_urls[p] = sim.base_url(pl::name_of(p));
+  for (auto p : platforms)
+    setup.base_urls[p] = sim.base_url(pl::name_of(p));
   setup.verify_tls = false;
   setup.drain_limit = std::chrono::seconds{10};
-  setup.platform_credentials[pl::platform_id::google]["developer_token"]
-    = bench_developer_token;
+  setup.platform_credentials[pl::platform_id::google]["developer_token"] =
+      bench_developer_token;
 
   caf::actor_system_config cfg;
   register_types(cfg);
@@ -143,9 +146,9 @@ int run_reduce_bench(const reduce_options& opts) {
   json::object report;
   json::object per_platform;
   std::string table = fmt::format(
-    "{:<9} {:>8} {:>6} {:>11} {:>6} {:>9} {:>11} {:>9} {:>10} {:>10}\n",
-    "platform", "requests", "rows", "naive_calls", "calls", "min_calls",
-    "quota_units", "min_units", "calls_cut%", "units_cut%");
+      "{:<9} {:>8} {:>6} {:>11} {:>6} {:>9} {:>11} {:>9} {:>10} {:>10}\n",
+      "platform", "requests", "rows", "naive_calls", "calls", "min_calls",
+      "quota_units", "min_units", "calls_cut%", "units_cut%");
   for (auto p : platforms) {
     std::set<std::int64_t> seen;
     std::vector<pl::queued_request> rows;
@@ -179,8 +182,8 @@ int run_reduce_bench(const reduce_options& opts) {
     o["quota_units"] = counters.total.quota_units;
     o["min_units"] = min.quota_units;
     o["call_reduction_pct"] = reduction(counters.total.calls, naive_calls);
-    o["unit_reduction_pct"] = reduction(counters.total.quota_units,
-                                        naive_units);
+    o["unit_reduction_pct"] =
+        reduction(counters.total.quota_units, naive_units);
     o["succeeded"] = run.summary.success;
     o["failed"] = run.summary.failed + run.summary.retrying;
     o["deferred"] = run.summary.deferred;
@@ -188,12 +191,13 @@ int run_reduce_bench(const reduce_options& opts) {
     o["pipeline_calls"] = run.summary.calls;
     o["pipeline_units"] = run.summary.quota_units;
     per_platform[std::string{pl::name_of(p)}] = o;
-    table += fmt::format(
-      "{:<9} {:>8} {:>6} {:>11} {:>6} {:>9} {:>11} {:>9} {:>10.1f} {:>10.1f}\n",
-      pl::name_of(p), run.requests, run.rows, naive_calls,
-      counters.total.calls, min.calls, counters.total.quota_units,
-      min.quota_units, reduction(counters.total.calls, naive_calls),
-      reduction(counters.total.quota_units, naive_units));
+    table += fmt::format("{:<9} {:>8} {:>6} {:>11} {:>6} {:>9} {:>11} {:>9} "
+                         "{:>10.1f} {:>10.1f}\n",
+                         pl::name_of(p), run.requests, run.rows, naive_calls,
+                         counters.total.calls, min.calls,
+                         counters.total.quota_units, min.quota_units,
+                         reduction(counters.total.calls, naive_calls),
+                         reduction(counters.total.quota_units, naive_units));
   }
   report["platforms"] = per_platform;
   report["seed"] = opts.seed;

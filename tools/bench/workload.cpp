@@ -1,14 +1,13 @@
 #include "tools/bench/workload.hpp"
 
+#include "sim/google/google_model.hpp"
+#include "sim/meta/meta_model.hpp"
+
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cstdio>
 #include <memory>
 #include <random>
-
-#include <boost/json.hpp>
-
-#include "sim/google/google_model.hpp"
-#include "sim/meta/meta_model.hpp"
 
 namespace adbatch::bench {
 
@@ -32,14 +31,16 @@ int pick(rng& g, int lo, int hi) { // inclusive
 
 template <class T>
 const T& pick_of(rng& g, const std::vector<T>& v) {
-  return v[static_cast<std::size_t>(pick(g, 0, static_cast<int>(v.size()) - 1))];
+  return v[static_cast<std::size_t>(
+      pick(g, 0, static_cast<int>(v.size()) - 1))];
 }
 
 /// A name drawn by weight.
-const std::string& weighted(rng& g,
-                            const std::vector<std::pair<std::string, double>>& v) {
+const std::string&
+weighted(rng& g, const std::vector<std::pair<std::string, double>>& v) {
   std::vector<double> w;
-  for (auto& [_, x] : v) w.push_back(x);
+  for (auto& [_, x] : v)
+    w.push_back(x);
   std::discrete_distribution<std::size_t> d{w.begin(), w.end()};
   return v[d(g)].first;
 }
@@ -50,8 +51,8 @@ bool chance(rng& g, double p) {
 
 /// "2026-01-15" for days since 1970-01-01.
 std::string date_of(std::int64_t day) {
-  auto ymd = std::chrono::year_month_day{std::chrono::sys_days{
-    std::chrono::days{day}}};
+  auto ymd = std::chrono::year_month_day{
+      std::chrono::sys_days{std::chrono::days{day}}};
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()),
@@ -66,9 +67,8 @@ struct meta_gen {
   std::int64_t today;
 
   explicit meta_gen(std::uint64_t seed)
-    : model(seed, sim::meta::model_options{}, sim::meta::ownership_options{}),
-      today(sim::meta::model_options{}.today) {
-  }
+      : model(seed, sim::meta::model_options{}, sim::meta::ownership_options{}),
+        today(sim::meta::model_options{}.today) {}
 
   using ref = sim::meta::object_ref;
   using kind = sim::meta::kind;
@@ -92,14 +92,22 @@ struct meta_gen {
     // What an ad-management product asks most: objects and their insights;
     // asset lists now and then.
     static const std::vector<std::pair<std::string, double>> types{
-      {"get_ad_accounts", 1},     {"get_pages", 1},
-      {"get_instagram_accounts", 1}, {"get_pixels", 1},
-      {"get_catalogs", 1},        {"get_businesses", 1},
-      {"get_whatsapp_accounts", 1}, {"get_all_assets", 1},
-      {"get_page_details", 2},    {"get_account_details", 3},
-      {"get_campaigns", 4},       {"get_ad_sets", 4},
-      {"get_ads", 4},             {"get_insights", 6},
-      {"get_lead", 3},            {"generic", 2}};
+        {"get_ad_accounts", 1},
+        {"get_pages", 1},
+        {"get_instagram_accounts", 1},
+        {"get_pixels", 1},
+        {"get_catalogs", 1},
+        {"get_businesses", 1},
+        {"get_whatsapp_accounts", 1},
+        {"get_all_assets", 1},
+        {"get_page_details", 2},
+        {"get_account_details", 3},
+        {"get_campaigns", 4},
+        {"get_ad_sets", 4},
+        {"get_ads", 4},
+        {"get_insights", 6},
+        {"get_lead", 3},
+        {"generic", 2}};
     type = weighted(g, types);
     json::object p;
     auto id = [&](const ref& r) { return model.id_of(r); };
@@ -122,9 +130,14 @@ struct meta_gen {
         p["ad_account_id"] = id(account(g, accounts));
     } else if (type == "get_ads") {
       switch (pick(g, 0, 2)) {
-        case 0: p["adset_id"] = id(adset(g, accounts)); break;
-        case 1: p["campaign_id"] = id(campaign(g, accounts)); break;
-        default: p["ad_account_id"] = id(account(g, accounts));
+      case 0:
+        p["adset_id"] = id(adset(g, accounts));
+        break;
+      case 1:
+        p["campaign_id"] = id(campaign(g, accounts));
+        break;
+      default:
+        p["ad_account_id"] = id(account(g, accounts));
       }
     } else if (type == "get_insights") {
       if (chance(g, 0.5)) {
@@ -152,8 +165,8 @@ struct meta_gen {
         // An update: the answer does not depend on the order of writes.
         p["method"] = "POST";
         p["endpoint"] = id(campaign(g, accounts));
-        p["body"] = json::object{{"name", "renamed " + std::to_string(
-                                                       pick(g, 1, 999))}};
+        p["body"] = json::object{
+            {"name", "renamed " + std::to_string(pick(g, 1, 999))}};
       } else {
         p["method"] = "GET";
         p["endpoint"] = id(account(g, accounts)) + "/campaigns?fields=id,name";
@@ -175,8 +188,7 @@ struct google_gen {
   }
 
   google_gen(std::uint64_t seed, std::int64_t today)
-    : model(seed, world_of(today)) {
-  }
+      : model(seed, world_of(today)) {}
 
   std::string attr(std::string_view resource, const sim::google::entity& e,
                    const std::string& field) {
@@ -198,19 +210,27 @@ struct google_gen {
     // Dashboards ask most for entities and their metrics, per campaign
     // and ad group; account-wide lists now and then.
     static const std::vector<std::pair<std::string, double>> reads{
-      {"get_account", 1},          {"get_campaigns", 2},
-      {"get_ad_groups", 4},        {"get_ads", 3},
-      {"get_keywords", 4},         {"get_campaign_metrics", 6},
-      {"get_ad_group_metrics", 4}, {"get_keyword_metrics", 3},
-      {"get_assets", 1},           {"get_extensions", 1},
-      {"get_audiences", 1},        {"get_user_lists", 1},
-      {"get_conversion_actions", 1}, {"get_conversions", 2},
-      {"gaql_query", 1}};
+        {"get_account", 1},
+        {"get_campaigns", 2},
+        {"get_ad_groups", 4},
+        {"get_ads", 3},
+        {"get_keywords", 4},
+        {"get_campaign_metrics", 6},
+        {"get_ad_group_metrics", 4},
+        {"get_keyword_metrics", 3},
+        {"get_assets", 1},
+        {"get_extensions", 1},
+        {"get_audiences", 1},
+        {"get_user_lists", 1},
+        {"get_conversion_actions", 1},
+        {"get_conversions", 2},
+        {"gaql_query", 1}};
     static const std::vector<std::pair<std::string, double>> mutates{
-      {"update_campaigns", 1}, {"update_ad_groups", 1},
-      {"update_keywords", 1},  {"update_ads", 1}};
-    type = writes && chance(g, 0.1) ? weighted(g, mutates)
-                                    : weighted(g, reads);
+        {"update_campaigns", 1},
+        {"update_ad_groups", 1},
+        {"update_keywords", 1},
+        {"update_ads", 1}};
+    type = writes && chance(g, 0.1) ? weighted(g, mutates) : weighted(g, reads);
     json::object p;
     auto camp_id = [&] {
       return attr("campaign", pick_entity(g, "campaign", n), "campaign.id");
@@ -233,8 +253,8 @@ struct google_gen {
       range();
       if (chance(g, 0.5)) p["campaign_ids"] = json::array{camp_id().c_str()};
       if (chance(g, 0.5)) p["aggregate"] = "total";
-    } else if (type == "get_ad_group_metrics"
-               || type == "get_keyword_metrics") {
+    } else if (type == "get_ad_group_metrics" ||
+               type == "get_keyword_metrics") {
       range();
       if (chance(g, 0.5)) p["campaign_id"] = camp_id();
       if (chance(g, 0.3)) p["aggregate"] = "total";
@@ -246,35 +266,35 @@ struct google_gen {
     } else if (type == "update_campaigns") {
       auto e = pick_entity(g, "campaign", n);
       p["operation"] = json::object{
-        {"update",
-         json::object{{"resourceName",
-                       attr("campaign", e, "campaign.resource_name")},
-                      {"name", "renamed " + std::to_string(pick(g, 1, 999))}}},
-        {"updateMask", "name"}};
+          {"update",
+           json::object{
+               {"resourceName", attr("campaign", e, "campaign.resource_name")},
+               {"name", "renamed " + std::to_string(pick(g, 1, 999))}}},
+          {"updateMask", "name"}};
     } else if (type == "update_ad_groups") {
       auto e = pick_entity(g, "ad_group", n);
       p["operation"] = json::object{
-        {"update",
-         json::object{{"resourceName",
-                       attr("ad_group", e, "ad_group.resource_name")},
-                      {"status", chance(g, 0.5) ? "PAUSED" : "ENABLED"}}},
-        {"updateMask", "status"}};
+          {"update",
+           json::object{
+               {"resourceName", attr("ad_group", e, "ad_group.resource_name")},
+               {"status", chance(g, 0.5) ? "PAUSED" : "ENABLED"}}},
+          {"updateMask", "status"}};
     } else if (type == "update_keywords") {
       auto e = pick_entity(g, "ad_group_criterion", n);
       p["operation"] = json::object{
-        {"update", json::object{{"resourceName",
-                                 attr("ad_group_criterion", e,
-                                      "ad_group_criterion.resource_name")},
-                                {"status", "PAUSED"}}},
-        {"updateMask", "status"}};
+          {"update", json::object{{"resourceName",
+                                   attr("ad_group_criterion", e,
+                                        "ad_group_criterion.resource_name")},
+                                  {"status", "PAUSED"}}},
+          {"updateMask", "status"}};
     } else if (type == "update_ads") {
       auto e = pick_entity(g, "ad_group_ad", n);
       p["operation"] = json::object{
-        {"update",
-         json::object{{"resourceName",
-                       attr("ad_group_ad", e, "ad_group_ad.resource_name")},
-                      {"status", "PAUSED"}}},
-        {"updateMask", "status"}};
+          {"update",
+           json::object{{"resourceName",
+                         attr("ad_group_ad", e, "ad_group_ad.resource_name")},
+                        {"status", "PAUSED"}}},
+          {"updateMask", "status"}};
     }
     return p;
   }
@@ -288,8 +308,8 @@ workload make_workload(const workload_options& opts) {
   std::unique_ptr<meta_gen> meta;
   std::unique_ptr<google_gen> google;
   for (auto p : opts.platforms) {
-    if (p == pl::platform_id::meta) meta = std::make_unique<meta_gen>(
-                                      opts.sim_seed);
+    if (p == pl::platform_id::meta)
+      meta = std::make_unique<meta_gen>(opts.sim_seed);
     if (p == pl::platform_id::google)
       google = std::make_unique<google_gen>(opts.sim_seed, opts.google_today);
   }
@@ -304,8 +324,7 @@ workload make_workload(const workload_options& opts) {
       c.connection_id = uuid(0x0c000000u + static_cast<std::uint32_t>(k),
                              static_cast<std::uint16_t>(p) + 1,
                              static_cast<std::uint64_t>(k) + 1);
-      c.token = "org-" + std::to_string(k) + "-"
-                + std::string{pl::name_of(p)};
+      c.token = "org-" + std::to_string(k) + "-" + std::string{pl::name_of(p)};
       // Another org's token: its objects are foreign to this org.
       auto foreign_token = "org-" + std::to_string(k + 1) + "-x";
       int n = opts.requests_per_org;
@@ -316,19 +335,18 @@ workload make_workload(const workload_options& opts) {
         auto other_accounts = meta->model.owned_accounts(foreign_token);
         auto other_pages = meta->model.owned_pages(foreign_token);
         json::object ids;
-        ids["ad_account_id"] = meta->model.id_of(
-          sim::meta::object_ref{sim::meta::kind::ad_account, accounts.front()});
+        ids["ad_account_id"] = meta->model.id_of(sim::meta::object_ref{
+            sim::meta::kind::ad_account, accounts.front()});
         c.account_ids = json::serialize(ids);
         for (int i = 0; i < n; ++i) {
           bool foreign = chance(g, opts.foreign_share);
           std::string type;
-          auto params = meta->request(g, type,
-                                      foreign ? other_accounts : accounts,
-                                      foreign ? other_pages : pages,
-                                      opts.writes);
+          auto params =
+              meta->request(g, type, foreign ? other_accounts : accounts,
+                            foreign ? other_pages : pages, opts.writes);
           reqs.push_back(persistence::enqueue_request{
-            org, "meta", c.connection_id, type, json::serialize(params),
-            pick(g, 1, 10), 3});
+              org, "meta", c.connection_id, type, json::serialize(params),
+              pick(g, 1, 10), 3});
         }
       } else if (p == pl::platform_id::google && google) {
         std::vector<int> customers;
@@ -354,27 +372,28 @@ workload make_workload(const workload_options& opts) {
           if (foreign)
             params["customer_id"] = google->model.customer_id(target);
           reqs.push_back(persistence::enqueue_request{
-            org, "google", c.connection_id, type, json::serialize(params),
-            pick(g, 1, 10), 3});
+              org, "google", c.connection_id, type, json::serialize(params),
+              pick(g, 1, 10), 3});
         }
       }
       out.connections.push_back(std::move(c));
-      for (auto& r : reqs) mine.push_back(std::move(r));
+      for (auto& r : reqs)
+        mine.push_back(std::move(r));
     }
     // Duplicates: other users of the org ask for what someone already
     // asked (same connection, type and params, maybe another priority).
     std::shuffle(mine.begin(), mine.end(), g);
     auto distinct = mine.size();
     auto dups = static_cast<std::size_t>(
-      static_cast<double>(distinct) * opts.duplicate_share
-      / std::max(0.1, 1.0 - opts.duplicate_share));
+        static_cast<double>(distinct) * opts.duplicate_share /
+        std::max(0.1, 1.0 - opts.duplicate_share));
     for (std::size_t i = 0; i < distinct; ++i) {
       out.requests.push_back(mine[i]);
       out.duplicate.push_back(false);
     }
     for (std::size_t i = 0; i < dups && distinct > 0; ++i) {
       auto copy = mine[static_cast<std::size_t>(
-        pick(g, 0, static_cast<int>(distinct) - 1))];
+          pick(g, 0, static_cast<int>(distinct) - 1))];
       copy.priority = pick(g, 1, 10);
       out.requests.push_back(std::move(copy));
       out.duplicate.push_back(true);

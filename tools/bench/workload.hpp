@@ -8,12 +8,12 @@
 // objects the org does not own (the platform's permission error). Used by
 // `adbatch-bench reduce` and the pipeline integration tests.
 
+#include "persistence/types.hpp"
+#include "platforms/common/platform_table.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include "persistence/types.hpp"
-#include "platforms/common/platform_table.hpp"
 
 namespace adbatch::bench {
 

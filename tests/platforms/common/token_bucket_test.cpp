@@ -1,8 +1,8 @@
-#include <catch2/catch.hpp>
-
 #include "platforms/common/pipeline.hpp"
 #include "platforms/common/platform_table.hpp"
 #include "platforms/common/token_bucket.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace std::chrono_literals;
 using adbatch::platforms::token_bucket;
@@ -14,7 +14,8 @@ token_bucket::time_point t0{};
 TEST_CASE("token bucket: starts full and refills at capacity / period",
           "[token_bucket]") {
   token_bucket b{10, 10s, t0};
-  for (int i = 0; i < 10; ++i) CHECK(b.acquire(1, t0, 0s).granted);
+  for (int i = 0; i < 10; ++i)
+    CHECK(b.acquire(1, t0, 0s).granted);
   auto g = b.acquire(1, t0, 0s);
   CHECK_FALSE(g.granted);
   CHECK(g.wait == 1s); // one unit per second
@@ -68,7 +69,8 @@ TEST_CASE("platform table: names, defaults and parsing", "[platform_table]") {
   CHECK(parse_platform_name("google") == platform_id::google);
   CHECK_FALSE(parse_platform_name("pinterest"));
   CHECK(info(platform_id::meta).sim_port == 18101);
-  CHECK(info(platform_id::linkedin).flush_interval == std::chrono::seconds{1800});
+  CHECK(info(platform_id::linkedin).flush_interval ==
+        std::chrono::seconds{1800});
 }
 
 TEST_CASE("pipeline: cost_of sums units and calls", "[pipeline]") {
