@@ -23,6 +23,18 @@ std::shared_ptr<const platform_adapter> adapter_for(platform_id p) {
   }
 }
 
+plan_cost minimum_cost(platform_id p, std::span<const queued_request> requests,
+                       const plan_context& ctx) {
+  switch (p) {
+  case platform_id::meta:
+    return meta_minimum_cost(requests, ctx);
+  case platform_id::google:
+    return google_minimum_cost(requests, ctx);
+  default:
+    return {};
+  }
+}
+
 std::string validate_request(platform_id p, std::string_view request_type,
                              std::string_view params_json) {
   auto adapter = adapter_for(p);

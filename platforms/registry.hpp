@@ -17,6 +17,11 @@ namespace adbatch::platforms {
 /// their batchers land).
 std::shared_ptr<const platform_adapter> adapter_for(platform_id p);
 
+/// The platform's minimum function (the best possible plan's cost), or a
+/// zero cost for a platform without an adapter.
+plan_cost minimum_cost(platform_id p, std::span<const queued_request> requests,
+                       const plan_context& ctx);
+
 /// The enqueue-time check: empty when the request may be stored, otherwise
 /// the reason, naming the parameter. `params_json` must be a JSON object.
 /// Platforms without an adapter accept any request type (their requests

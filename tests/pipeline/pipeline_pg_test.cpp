@@ -54,43 +54,6 @@ struct system_fixture {
   }
 };
 
-pl::plan_context context_of(const bench::workload& w) {
-  pl::plan_context ctx;
-  ctx.now = std::chrono::system_clock::now();
-  for (const auto& c : w.connections) {
-    pl::connection_credential cred;
-    cred.connection_id = c.connection_id;
-    cred.org_id = c.org_id;
-    cred.token = c.token;
-    cred.account_ids = json::parse(c.account_ids).as_object();
-    ctx.credentials[c.connection_id] = std::move(cred);
-  }
-  ctx.settings.platform_credentials["developer_token"] = developer_token;
-  return ctx;
-}
-
-/// The distinct rows of platform p, as the planner sees them.
-std::vector<pl::queued_request> rows_of(const bench::workload& w,
-                                        const bench::pipeline_result& res,
-                                        pl::platform_id p) {
-  std::set<ps::request_id> seen;
-  std::vector<pl::queued_request> out;
-  for (std::size_t i = 0; i < w.requests.size(); ++i) {
-    const auto& r = w.requests[i];
-    if (r.platform != pl::name_of(p) || res.ids[i] == 0) continue;
-    if (!seen.insert(res.ids[i]).second) continue;
-    pl::queued_request q;
-    q.id = res.ids[i];
-    q.org_id = r.org_id;
-    q.connection_id = r.connection_id;
-    q.request_type = r.request_type;
-    q.params = json::parse(r.params).as_object();
-    q.priority = r.priority;
-    out.push_back(std::move(q));
-  }
-  return out;
-}
-
 /// What a client calling the simulator with just this request would get,
 /// cut by the splitter: the request's own result or error.
 pl::request_outcome expected_outcome(const pl::platform_adapter& adapter,
@@ -246,13 +209,13 @@ void run_and_check(const bench::workload& w, bool exact_costs) {
     CHECK(res.enqueue_errors[i].empty());
   }
 
-  auto ctx = context_of(w);
+  auto ctx = bench::plan_context_of(w, developer_token);
   auto backend = db.backend();
   std::set<std::string> types_seen;
   for (auto p : {pl::platform_id::meta, pl::platform_id::google}) {
     auto adapter = pl::adapter_for(p);
     auto pure = pure_sim(p, sim.base_url(pl::name_of(p)));
-    auto rows = rows_of(w, res, p);
+    auto rows = bench::served_rows(w, res, p);
     REQUIRE(rows.size() > 100);
     std::size_t completed = 0, failed = 0;
     for (const auto& q : rows) {
@@ -289,8 +252,7 @@ void run_and_check(const bench::workload& w, bool exact_costs) {
     CHECK(completed > failed);
     if (!exact_costs) continue;
     // The simulator's own counters against the minimum function.
-    auto min = p == pl::platform_id::meta ? pl::meta_minimum_cost(rows, ctx)
-                                          : pl::google_minimum_cost(rows, ctx);
+    auto min = pl::minimum_cost(p, rows, ctx);
     auto counters = sim.server().counters(pl::name_of(p));
     INFO(pl::name_of(p) << ": calls " << counters.total.calls << " vs minimum "
                         << min.calls << ", units " << counters.total.quota_units

@@ -9,6 +9,7 @@
 #include "persistence/pg_backend.hpp"
 #include "platforms/registry.hpp"
 
+#include <boost/json/parse.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/scoped_actor.hpp>
 #include <cstdlib>
@@ -255,6 +256,45 @@ void pipeline_runner::stop() {
   for (auto& a : spawned_)
     self->wait_for(a);
   if (client_) client_->stop();
+}
+
+pl::plan_context plan_context_of(const workload& w,
+                                 const std::string& developer_token) {
+  pl::plan_context ctx;
+  ctx.now = std::chrono::system_clock::now();
+  for (const auto& c : w.connections) {
+    pl::connection_credential cred;
+    cred.connection_id = c.connection_id;
+    cred.org_id = c.org_id;
+    cred.token = c.token;
+    cred.account_ids = boost::json::parse(c.account_ids).as_object();
+    ctx.credentials[c.connection_id] = std::move(cred);
+  }
+  ctx.settings.platform_credentials["developer_token"] = developer_token;
+  return ctx;
+}
+
+pl::queued_request as_queued(const ps::enqueue_request& r, ps::request_id id) {
+  pl::queued_request q;
+  q.id = id;
+  q.org_id = r.org_id;
+  q.connection_id = r.connection_id;
+  q.request_type = r.request_type;
+  q.params = boost::json::parse(r.params).as_object();
+  q.priority = r.priority;
+  return q;
+}
+
+std::vector<pl::queued_request>
+served_rows(const workload& w, const pipeline_result& res, pl::platform_id p) {
+  std::set<ps::request_id> seen;
+  std::vector<pl::queued_request> out;
+  for (std::size_t i = 0; i < w.requests.size(); ++i) {
+    const auto& r = w.requests[i];
+    if (r.platform != pl::name_of(p) || res.ids[i] == 0) continue;
+    if (seen.insert(res.ids[i]).second) out.push_back(as_queued(r, res.ids[i]));
+  }
+  return out;
 }
 
 pipeline_result run_pipeline(caf::actor_system& sys,

@@ -10,6 +10,7 @@
 #include "actors/actors.hpp"
 #include "actors/pipeline_messages.hpp"
 #include "persistence/types.hpp"
+#include "platforms/common/pipeline.hpp"
 #include "platforms/common/platform_table.hpp"
 #include "tools/bench/workload.hpp"
 
@@ -120,6 +121,21 @@ private:
   std::vector<caf::actor> spawned_;
   bool stopped_ = false;
 };
+
+/// What the planner knows of the workload's connections (tokens, account
+/// ids) plus Google's developer token, as a batcher would see them.
+platforms::plan_context plan_context_of(const workload& w,
+                                        const std::string& developer_token);
+
+/// A workload request as the planner sees it once stored with `id`.
+platforms::queued_request as_queued(const persistence::enqueue_request& r,
+                                    persistence::request_id id);
+
+/// The distinct rows of platform p the run stored (duplicates folded at
+/// enqueue, as the node does), in workload order.
+std::vector<platforms::queued_request> served_rows(const workload& w,
+                                                   const pipeline_result& res,
+                                                   platforms::platform_id p);
 
 /// Registers the workload's connections and tokens, enqueues every
 /// request, flushes each platform until its queue is empty (or

@@ -28,19 +28,6 @@ namespace json = boost::json;
 /// accepts any).
 constexpr const char* bench_developer_token = "bench-developer-token";
 
-pl::plan_cost minimum_for(pl::platform_id p,
-                          const std::vector<pl::queued_request>& rows,
-                          const pl::plan_context& ctx) {
-  switch (p) {
-  case pl::platform_id::meta:
-    return pl::meta_minimum_cost(rows, ctx);
-  case pl::platform_id::google:
-    return pl::google_minimum_cost(rows, ctx);
-  default:
-    return {};
-  }
-}
-
 double reduction(std::int64_t made, std::int64_t naive) {
   if (naive <= 0) return 0;
   return 100.0 * (1.0 - static_cast<double>(made) / static_cast<double>(naive));
@@ -131,17 +118,7 @@ int run_reduce_bench(const reduce_options& opts) {
 
   // The minimum over the rows the pipeline served (duplicates folded at
   // enqueue, as the node does).
-  pl::plan_context ctx;
-  ctx.now = std::chrono::system_clock::now();
-  for (const auto& c : w.connections) {
-    pl::connection_credential cred;
-    cred.connection_id = c.connection_id;
-    cred.org_id = c.org_id;
-    cred.token = c.token;
-    cred.account_ids = json::parse(c.account_ids).as_object();
-    ctx.credentials[c.connection_id] = std::move(cred);
-  }
-  ctx.settings.platform_credentials["developer_token"] = bench_developer_token;
+  auto ctx = plan_context_of(w, bench_developer_token);
 
   json::object report;
   json::object per_platform;
@@ -150,26 +127,18 @@ int run_reduce_bench(const reduce_options& opts) {
       "platform", "requests", "rows", "naive_calls", "calls", "min_calls",
       "quota_units", "min_units", "calls_cut%", "units_cut%");
   for (auto p : platforms) {
-    std::set<std::int64_t> seen;
-    std::vector<pl::queued_request> rows;
+    // Without adbatch, every request is its own call.
     std::int64_t naive_calls = 0, naive_units = 0;
     auto adapter = pl::adapter_for(p);
     for (std::size_t i = 0; i < w.requests.size(); ++i) {
-      const auto& r = w.requests[i];
-      if (r.platform != pl::name_of(p)) continue;
-      pl::queued_request q;
-      q.id = res.ids[i];
-      q.org_id = r.org_id;
-      q.connection_id = r.connection_id;
-      q.request_type = r.request_type;
-      q.params = json::parse(r.params).as_object();
-      q.priority = r.priority;
-      // Without adbatch, every request is its own call.
+      if (w.requests[i].platform != pl::name_of(p)) continue;
       ++naive_calls;
-      naive_units += adapter->naive_call(q, ctx).quota_units;
-      if (q.id != 0 && seen.insert(q.id).second) rows.push_back(std::move(q));
+      naive_units +=
+          adapter->naive_call(as_queued(w.requests[i], res.ids[i]), ctx)
+              .quota_units;
     }
-    auto min = minimum_for(p, rows, ctx);
+    auto rows = served_rows(w, res, p);
+    auto min = pl::minimum_cost(p, rows, ctx);
     auto counters = sim.server().counters(pl::name_of(p));
     const auto& run = res.platforms[p];
     json::object o;
