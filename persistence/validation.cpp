@@ -1,5 +1,7 @@
 #include "persistence/validation.hpp"
 
+#include "platforms/common/platform_table.hpp"
+
 #include "persistence/request_key.hpp"
 
 #include <boost/json.hpp>
@@ -43,9 +45,17 @@ result<validated_request> validate_request(const enqueue_request& req,
   out.org_id = normalize_uuid(req.org_id);
   auto p = parse_platform(req.platform);
   if (!p)
-    return invalid(
-        "unknown platform '" + req.platform +
-        "' (expected meta, google, tiktok, linkedin, twitter or snapchat)");
+  {
+    // The list comes from the platform table, so it cannot go stale.
+    std::string names;
+    for (std::size_t i = 0; i < platforms::platform_table.size(); ++i) {
+      if (i > 0)
+        names += i + 1 == platforms::platform_table.size() ? " or " : ", ";
+      names += platforms::platform_table[i].name;
+    }
+    return invalid("unknown platform '" + req.platform + "' (expected " +
+                   names + ")");
+  }
   out.platform = *p;
   if (req.connection_id.empty()) return invalid("connection_id is missing");
   if (!is_uuid(req.connection_id))
