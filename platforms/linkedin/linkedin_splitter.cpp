@@ -466,6 +466,33 @@ verdict analytics_verdict(const li_request& r, const analytics_rows& rows) {
   return completed(r, std::move(elements));
 }
 
+/// The URNs ("urn:li:<type>:<id>") a message names.
+std::set<std::string> urns_in(const std::string& text) {
+  std::set<std::string> out;
+  std::size_t at = 0;
+  while ((at = text.find("urn:li:", at)) != std::string::npos) {
+    auto end = at;
+    while (end < text.size() && text[end] != ' ' && text[end] != ',' &&
+           text[end] != ')' && text[end] != '(' && text[end] != '"')
+      ++end;
+    out.insert(text.substr(at, end - at));
+    at = end;
+  }
+  return out;
+}
+
+/// The facet URNs an analytics request names.
+std::vector<std::string> facet_urns(const li_request& r) {
+  std::vector<std::string> out;
+  if (r.family() == analytics_family::campaigns)
+    for (const auto& c : r.campaign_ids)
+      out.push_back("urn:li:sponsoredCampaign:" + c);
+  else
+    for (const auto& a : r.accounts)
+      out.push_back("urn:li:sponsoredAccount:" + a);
+  return out;
+}
+
 std::string resource_of(const upstream_call& call) {
   auto t = call.target;
   auto q = t.find('?');
@@ -535,7 +562,42 @@ split_result split_li_call(const upstream_call& call,
   if (reply.status != 200) {
     // LinkedIn charges the calls it served; errors and throttles are free
     // (adbatch-sim's rule too).
-    all(classify(reply, obj, cx->own_error, ctx.now));
+    auto v = classify(reply, obj, cx->own_error, ctx.now);
+    if (reply.status == 403 && !cx->own_error &&
+        (cx->kind == op_kind::analytics)) {
+      // A merged adAnalytics call refused for an object the member may not
+      // access: when the message names it, the requests naming it fail
+      // now and the others go back unspent (planned again without them);
+      // otherwise every request is retried alone (transient, above).
+      auto named = urns_in(message_of(reply.status, obj));
+      std::vector<bool> guilty;
+      bool any = false;
+      for (const auto& g : cx->groups) {
+        bool hit = false;
+        for (const auto& u : facet_urns(*g.request))
+          hit = hit || named.count(u) > 0;
+        guilty.push_back(hit);
+        any = any || hit;
+      }
+      if (any) {
+        for (std::size_t i = 0; i < cx->groups.size(); ++i) {
+          verdict w = v;
+          if (guilty[i]) {
+            w.kind = outcome_kind::permanent;
+            w.message = message_of(reply.status, obj);
+          } else {
+            w.kind = outcome_kind::not_attempted;
+            w.retry_after = milliseconds{0};
+            w.message = "merged call refused for another request's object (" +
+                        message_of(reply.status, obj) + "); planned again";
+          }
+          for (auto id : cx->groups[i].ids)
+            out.outcomes.push_back(outcome_of(id, w));
+        }
+        return out;
+      }
+    }
+    all(v);
     return out;
   }
   if (!obj) {

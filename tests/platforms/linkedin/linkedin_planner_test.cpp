@@ -218,11 +218,20 @@ TEST_CASE("linkedin planner: a retried analytics request is planned alone, "
   };
   auto p = adapter->make_plan(rs, ctx);
   REQUIRE(p.calls.size() == 2);
-  // The foreign account fails the merged call: both retry (transient).
+  // The foreign account fails the merged call: the request naming it
+  // fails, the other goes back unspent.
   auto sim = fresh_sim();
   auto s = adapter->split(p.calls[0], run(*sim, p.calls[0]).reply, ctx);
   REQUIRE(s.outcomes.size() == 2);
-  for (auto& o : s.outcomes) {
+  CHECK(s.outcomes[0].kind == outcome_kind::not_attempted);
+  CHECK(s.outcomes[1].kind == outcome_kind::permanent);
+  CHECK(s.outcomes[1].error_code == "linkedin_ACCESS_DENIED");
+  // A 403 that names nothing: both retried alone.
+  auto anon = adapter->split(
+      p.calls[0],
+      reply(403, R"({"status":403,"code":"ACCESS_DENIED","message":"no"})"),
+      ctx);
+  for (auto& o : anon.outcomes) {
     CHECK(o.kind == outcome_kind::transient);
     CHECK(o.error_code == "linkedin_ACCESS_DENIED");
   }
