@@ -453,6 +453,7 @@ TEST_CASE("linkedin scoped tokens access only their accounts",
                                               + "&accounts=List(" + acct_urn(account_base) + ","
                                               + acct_urn(account_base + 1) + ")"), t0);
   CHECK(a.status == 403);
+  CHECK(a.acct.quota_units == 0);  // error answers spend nothing
   auto a2 = li->handle(as("org-0-linkedin", "/rest/adAnalytics?q=analytics&pivot=CAMPAIGN" + range
                                                + "&campaigns=List(urn%3Ali%3AsponsoredCampaign%3A"
                                                + std::to_string(campaign_base + 6) + ")"), t0);
