@@ -361,3 +361,39 @@ TEST_CASE("linkedin splitter: analytics totals equal the sum of the days",
   CHECK(rows(1)[1].at("dateRange").at("start").at("day").as_int64() == 1);
   CHECK(rows(1)[1].at("dateRange").at("end").at("day").as_int64() == 28);
 }
+
+TEST_CASE("linkedin splitter: a by-id read the finder page did not cover "
+          "is retried as a BATCH_GET",
+          "[unit][linkedin][splitter]") {
+  linkedin::li_limits small;
+  small.page_count = 2; // pages of 2 of the account's 6 campaigns
+  auto adapter = make_linkedin_adapter(small);
+  auto ctx = context();
+  auto first = li::campaign_base; // account index 0: org 0's
+  std::vector<queued_request> rs{
+      req(1, 0, "get_campaigns"),
+      req(2, 0, "get_campaigns",
+          {{"campaign_ids", json::array{json::value(std::to_string(first))}}}),
+      req(3, 0, "get_campaigns",
+          {{"campaign_ids",
+            json::array{json::value(std::to_string(first + 5))}}})};
+  auto p = adapter->make_plan(rs, ctx);
+  REQUIRE(p.calls.size() == 1);
+  auto sim = fresh_sim();
+  auto s = adapter->split(p.calls[0], run(*sim, p.calls[0]).reply, ctx);
+  REQUIRE(s.outcomes.size() == 3);
+  CHECK(s.outcomes[0].kind == outcome_kind::completed);
+  CHECK(json::parse(s.outcomes[0].result_json)
+            .at("campaigns")
+            .as_array()
+            .size() == 2);
+  CHECK(s.outcomes[1].kind == outcome_kind::completed);
+  CHECK(s.outcomes[2].kind == outcome_kind::transient);
+  CHECK(s.outcomes[2].error_code == "linkedin_page_truncated");
+  rs[2].attempts = 2;
+  auto p2 = adapter->make_plan(std::vector<queued_request>{rs[2]}, ctx);
+  REQUIRE(p2.calls.size() == 1);
+  CHECK(header(p2.calls[0], "X-RestLi-Method") == "BATCH_GET");
+  auto s2 = adapter->split(p2.calls[0], run(*sim, p2.calls[0]).reply, ctx);
+  CHECK(s2.outcomes.at(0).kind == outcome_kind::completed);
+}
