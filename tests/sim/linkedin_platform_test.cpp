@@ -441,6 +441,10 @@ TEST_CASE("linkedin scoped tokens access only their accounts",
   CHECK(c.status == 403);
   CHECK(body_of(c)["code"].as_string() == "ACCESS_DENIED");
   CHECK(c.acct.quota_units == 0);
+  // A lead of the other account.
+  auto lead_id = linkedin::catalog(42, {}).lead_id(account_base + 1, 0);
+  CHECK(li->handle(as("org-0-linkedin", "/rest/leadFormResponses/" + lead_id), t0).status == 403);
+  CHECK(li->handle(as("org-1-linkedin", "/rest/leadFormResponses/" + lead_id), t0).status == 200);
   // The search finder lists the member's accounts only.
   auto s = li->handle(as("org-0-linkedin", "/rest/adAccounts?q=search&count=100"), t0);
   CHECK(body_of(s)["elements"].as_array().size() == 4);
