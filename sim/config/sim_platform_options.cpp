@@ -213,6 +213,7 @@ void read_linkedin(section& s, const YAML::Node& node, const context& ctx,
   s.integer("max_analytics_fields", l.max_analytics_fields, 1, 1000);
   s.integer("max_analytics_elements", l.max_analytics_elements, 1, 100'000'000);
   s.integer("max_analytics_days", l.max_analytics_days, 1, 36500);
+  s.integer("ownership_modulus", l.ownership_modulus, 1, 10000);
 }
 
 void read_twitter(section& s, const YAML::Node& node, const context& ctx,
@@ -387,6 +388,7 @@ void print_platform_options(YAML::Emitter& out, const std::string& platform,
     kv(out, "max_analytics_fields", l.max_analytics_fields);
     kv(out, "max_analytics_elements", l.max_analytics_elements);
     kv(out, "max_analytics_days", l.max_analytics_days);
+    kv(out, "ownership_modulus", l.ownership_modulus);
   } else if (platform == "twitter") {
     const auto& t = o.twitter;
     kv(out, "app_limit", t.app_limit);
