@@ -446,6 +446,15 @@ split_result split_snapchat(const upstream_call& call,
     return std::move(sp.out);
   }
   sp.out.units_spent = call.quota_units;
+  // Lists are asked for without `limit`, so Snapchat sends them whole; a
+  // paged answer would be cut short: fail it rather than return part.
+  if (const auto* paging = body->if_contains("paging");
+      paging && paging->is_object() &&
+      paging->as_object().if_contains("next_link")) {
+    sp.fail_all(outcome_kind::transient, "snapchat_paged",
+                "Snapchat paged an answer asked for whole (paging.next_link)");
+    return std::move(sp.out);
+  }
   switch (c->shape) {
   case call_shape::orgs:
     sp.orgs(*body);

@@ -71,9 +71,8 @@ TEST_CASE("snapchat splitter: error classes", "[snapchat][splitter]") {
     CHECK(s.units_spent == 1);
   }
   SECTION("404, 403, 401: permanent with Snapchat's code") {
-    for (auto [st, code] :
-         {std::pair{404, "E3003"}, std::pair{403, "E3002"},
-                              std::pair{401, "E3001"}}) {
+    for (auto [st, code] : {std::pair{404, "E3003"}, std::pair{403, "E3002"},
+                            std::pair{401, "E3001"}}) {
       auto s = t.split(
           0,
           reply(st, std::string{R"({"request_status":"ERROR","error_code":")"} +
@@ -95,6 +94,26 @@ TEST_CASE("snapchat splitter: error classes", "[snapchat][splitter]") {
       CHECK(o.kind == outcome_kind::transient);
       CHECK(o.error_code == "transport_timeout");
     }
+  }
+  SECTION("a paged answer: transient, never a cut-short list") {
+    auto s =
+        t.split(0, reply(200, R"({"request_status":"SUCCESS","request_id":"x",
+      "paging":{"next_link":"https://adsapi.snapchat.com/v1/x?cursor=1"},"campaigns":[]})"));
+    for (const auto& o : s.outcomes) {
+      CHECK(o.kind == outcome_kind::transient);
+      CHECK(o.error_code == "snapchat_paged");
+    }
+  }
+  SECTION("a rejected request's own call answers its rejection") {
+    auto ctx = context();
+    ctx.credentials["c0"].token.clear();
+    auto q = request(9, 0, "get_campaigns");
+    auto adapter = make_snapchat_adapter();
+    auto call = adapter->naive_call(q, ctx);
+    auto s = adapter->split(call, reply(200, "{}"), ctx);
+    REQUIRE(s.outcomes.size() == 1);
+    CHECK(s.outcomes[0].error_code == "missing_token");
+    CHECK(s.outcomes[0].kind == outcome_kind::permanent);
   }
   SECTION("not JSON: transient") {
     auto s = t.split(0, reply(200, "<html>"));
