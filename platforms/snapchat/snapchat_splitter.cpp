@@ -167,7 +167,10 @@ struct splitter {
     std::vector<json::object> accounts;
     std::map<std::string, std::vector<json::object>> by_org;
     for (const auto& o : its.ok) {
-      if (const auto* a = o.if_contains("ad_accounts"); a && a->is_array())
+      // The nested key is UNCONFIRMED (platform-contracts.md §7): either.
+      const auto* a = o.if_contains("ad_accounts");
+      if (!a) a = o.if_contains("adaccounts");
+      if (a && a->is_array())
         for (const auto& x : a->as_array())
           if (x.is_object()) {
             accounts.push_back(x.as_object());
