@@ -128,12 +128,9 @@ struct splitter {
     const auto& s = p.spec;
     json::array chosen;
     std::set<std::string> seen;
-    bool parent_seen = false;
     for (const auto& o : pool) {
-      if (!s.parent_field.empty()) {
-        if (field(o, s.parent_field) != s.parent_id) continue;
-        parent_seen = true;
-      }
+      if (!s.parent_field.empty() && field(o, s.parent_field) != s.parent_id)
+        continue;
       auto id = id_of(o);
       if (!s.ids.empty() && !std::binary_search(s.ids.begin(), s.ids.end(), id))
         continue;
@@ -151,9 +148,9 @@ struct splitter {
       affected = its.any_failed;
     }
     if (affected) return item_failed(p, its.reason);
-    if (!s.parent_field.empty() && !parent_seen && !c.own)
-      return not_found(p, s.parent_field.substr(0, s.parent_field.size() - 3) +
-                              " " + s.parent_id + " not found " + where);
+    // A parent with no match gives an empty list: the ad account's list
+    // cannot tell a campaign without ad squads (common, valid) from one
+    // outside the account, and failing the first would fail good requests.
     for (const auto& id : s.ids)
       if (!seen.count(id))
         return not_found(p, s.entity + " " + id + " not found " + where);
