@@ -242,15 +242,20 @@ plan plan_snapchat(std::span<const queued_request> requests,
     case op_kind::stats: {
       // Windows of at most max_range_days: the earliest start opens a
       // window holding every request that ends within it; repeat.
-      std::vector<const resolved_request*> left = all;
-      std::stable_sort(left.begin(), left.end(), [](auto* a, auto* b) {
+      std::vector<const resolved_request*> sorted = all;
+      std::stable_sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) {
         return a->spec.first_day < b->spec.first_day;
       });
-      while (!left.empty()) {
-        auto start = left.front()->spec.first_day;
-        std::vector<const resolved_request*> in, rest;
-        for (auto* r : left)
-          (r->spec.last_day <= start + max_range_days ? in : rest).push_back(r);
+      std::vector<char> taken(sorted.size(), 0);
+      for (std::size_t i = 0; i < sorted.size(); ++i) {
+        if (taken[i]) continue;
+        auto start = sorted[i]->spec.first_day;
+        std::vector<const resolved_request*> in;
+        for (std::size_t j = i; j < sorted.size(); ++j)
+          if (!taken[j] && sorted[j]->spec.last_day <= start + max_range_days) {
+            taken[j] = 1;
+            in.push_back(sorted[j]);
+          }
         std::int64_t lo = start, hi = start;
         bool same_total = true;
         std::set<std::string> fields;
@@ -278,7 +283,6 @@ plan plan_snapchat(std::span<const queued_request> requests,
         serves(call, in);
         call.context = c;
         out.calls.push_back(std::move(call));
-        left = std::move(rest);
       }
       break;
     }
