@@ -3,6 +3,7 @@
 #include "platforms/google/google_adapter.hpp"
 #include "platforms/linkedin/linkedin_adapter.hpp"
 #include "platforms/meta/meta_adapter.hpp"
+#include "platforms/snapchat/snapchat_adapter.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -16,6 +17,8 @@ std::shared_ptr<const platform_adapter> adapter_for(platform_id p) {
       make_google_adapter();
   static const std::shared_ptr<const platform_adapter> linkedin =
       make_linkedin_adapter();
+  static const std::shared_ptr<const platform_adapter> snapchat =
+      make_snapchat_adapter();
   switch (p) {
   case platform_id::meta:
     return meta;
@@ -23,6 +26,8 @@ std::shared_ptr<const platform_adapter> adapter_for(platform_id p) {
     return google;
   case platform_id::linkedin:
     return linkedin;
+  case platform_id::snapchat:
+    return snapchat;
   default:
     return nullptr;
   }
@@ -37,6 +42,8 @@ plan_cost minimum_cost(platform_id p, std::span<const queued_request> requests,
     return google_minimum_cost(requests, ctx);
   case platform_id::linkedin:
     return linkedin_minimum_cost(requests, ctx);
+  case platform_id::snapchat:
+    return snapchat_minimum_cost(requests, ctx);
   default:
     return {};
   }

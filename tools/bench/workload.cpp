@@ -72,6 +72,8 @@ generator_factory generator_for(pl::platform_id p) {
     return make_google_generator;
   case pl::platform_id::linkedin:
     return make_linkedin_generator;
+  case pl::platform_id::snapchat:
+    return make_snapchat_generator;
   default:
     return nullptr;
   }
