@@ -36,6 +36,11 @@ sim::specific_options sim_specific() {
   sim::specific_options s;
   s.google.world.today = real_today();
   s.google.customer_qps = 1000000;
+  // TikTok's per-second QPS windows (app and advertiser) likewise: the
+  // oracle answers every naive call at the same instant.
+  s.tiktok.app_qps = 1000000;
+  s.tiktok.app_qpm = 1000000;
+  s.tiktok.advertiser_qps = 0;
   return s;
 }
 
