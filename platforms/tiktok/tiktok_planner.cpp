@@ -143,12 +143,17 @@ void plan_list(const std::string& token, const std::string& advertiser,
   std::string target = std::string(api_prefix) + first.endpoint +
                        "?advertiser_id=" + url_encode(advertiser);
   if (merged) {
-    json::object f;
     json::array a;
     for (const auto& id : id_order)
       a.emplace_back(id);
-    f[key] = std::move(a);
-    target += "&filtering=" + url_encode(json::serialize(f));
+    // dmp/custom_audience/list/ takes the ids as a parameter of their own.
+    if (key == "custom_audience_ids") {
+      target += "&custom_audience_ids=" + url_encode(json::serialize(a));
+    } else {
+      json::object f;
+      f[key] = std::move(a);
+      target += "&filtering=" + url_encode(json::serialize(f));
+    }
   }
   target += "&fields=" + url_encode(json_list({fields.begin(), fields.end()})) +
             "&page=1&page_size=" + std::to_string(first.max_page_size);

@@ -604,7 +604,17 @@ private:
       make = tiktok::custom_audience_object;
     }
     std::optional<std::set<std::string>> wanted;
-    auto f = json_param(params, "filtering");
+    // dmp/custom_audience/list/ takes its ids as a top-level
+    // custom_audience_ids list (and has no `filtering`, which it ignores);
+    // the other three filter through `filtering`.
+    bool top_level = endpoint == "dmp/custom_audience/list/";
+    if (top_level && params.count("custom_audience_ids")) {
+      auto ids = string_list_param(params, "custom_audience_ids");
+      if (ids.size() > 100)
+        throw tt_error{code_param, "custom_audience_ids: Length must be between 0 and 100."};
+      wanted.emplace(ids.begin(), ids.end());
+    }
+    auto f = top_level ? json::value(nullptr) : json_param(params, "filtering");
     if (!f.is_null()) {
       if (!f.is_object()) throw tt_error{code_param, "filtering: Not a valid object."};
       for (const auto& [k, v] : f.as_object()) {

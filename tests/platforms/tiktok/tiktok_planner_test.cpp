@@ -81,6 +81,19 @@ TEST_CASE("tiktok planner: one list call per advertiser and endpoint, filters "
     REQUIRE(p.calls.size() == 1);
     CHECK(p.calls[0].target.find("filtering") == std::string::npos);
   }
+  SECTION("custom audiences: the ids are a parameter of their own") {
+    auto id1 = tt::custom_audience_id(1, 1), id2 = tt::custom_audience_id(1, 2);
+    auto p =
+        plan_of({request(1, "a", "get_custom_audiences",
+                         {{"custom_audience_ids", json::array{id1.c_str()}}}),
+                 request(2, "a", "get_custom_audiences",
+                         {{"custom_audience_ids", json::array{id2.c_str()}}})});
+    REQUIRE(p.calls.size() == 1);
+    auto t = decoded(p.calls[0].target);
+    CHECK(t.find("&custom_audience_ids=[\"" + id1 + "\",\"" + id2 + "\"]") !=
+          std::string::npos);
+    CHECK(t.find("filtering") == std::string::npos);
+  }
   SECTION("ads and creatives share ad/get/; advertisers do not share") {
     auto p = plan_of(
         {request(1, "a", "get_ads"), request(2, "a", "get_creatives"),

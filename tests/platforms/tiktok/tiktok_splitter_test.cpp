@@ -234,3 +234,28 @@ TEST_CASE("tiktok splitter: totals cut from daily rows equal the simulator's "
   auto rows = json::parse(merged.outcomes[1].result_json).at("list").as_array();
   CHECK(rows.size() == 9);
 }
+
+TEST_CASE("tiktok rate signals: TikTok's throttle codes, no headers",
+          "[unit][tiktok][rate]") {
+  namespace tk = adbatch::platforms::tiktok;
+  auto app = tk::parse_rate_signals(
+      envelope(40100, "Requests made too frequently."), adv(1));
+  REQUIRE(app.size() == 1);
+  CHECK(app[0].scope == "app");
+  CHECK(app[0].throttled);
+  CHECK(app[0].pause_for == std::chrono::seconds(1));
+  CHECK(tk::parse_rate_signals(envelope(40016, "Requests made too frequently."),
+                               "")[0]
+            .scope == "app");
+  auto advertiser = tk::parse_rate_signals(envelope(40133, "Too many"), adv(3));
+  REQUIRE(advertiser.size() == 1);
+  CHECK(advertiser[0].scope == "advertiser:" + adv(3));
+  CHECK(tk::parse_rate_signals(envelope(0, "OK"), adv(1)).empty());
+  CHECK(tk::parse_rate_signals(envelope(40002, "bad"), adv(1)).empty());
+  upstream_reply r429;
+  r429.status = 429;
+  CHECK(tk::parse_rate_signals(r429, "")[0].throttled);
+  upstream_reply none;
+  none.transport_error = "timeout";
+  CHECK(tk::parse_rate_signals(none, "").empty());
+}
