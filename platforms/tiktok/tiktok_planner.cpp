@@ -146,9 +146,9 @@ void plan_list(const std::string& token, const std::string& advertiser,
     json::array a;
     for (const auto& id : id_order)
       a.emplace_back(id);
-    // dmp/custom_audience/list/ takes the ids as a parameter of their own.
-    if (key == "custom_audience_ids") {
-      target += "&custom_audience_ids=" + url_encode(json::serialize(a));
+    // The dmp lists take the ids as a parameter of their own.
+    if (key == "custom_audience_ids" || key == "saved_audience_ids") {
+      target += "&" + key + "=" + url_encode(json::serialize(a));
     } else {
       json::object f;
       f[key] = std::move(a);

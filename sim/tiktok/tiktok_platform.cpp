@@ -604,14 +604,15 @@ private:
       make = tiktok::custom_audience_object;
     }
     std::optional<std::set<std::string>> wanted;
-    // dmp/custom_audience/list/ takes its ids as a top-level
-    // custom_audience_ids list (and has no `filtering`, which it ignores);
-    // the other three filter through `filtering`.
-    bool top_level = endpoint == "dmp/custom_audience/list/";
-    if (top_level && params.count("custom_audience_ids")) {
-      auto ids = string_list_param(params, "custom_audience_ids");
+    // The dmp lists take their ids as a top-level list (custom_audience_ids,
+    // saved_audience_ids: TikTok's SDK) and have no `filtering`, which they
+    // ignore; the file searches filter through `filtering`.
+    bool top_level = endpoint.substr(0, 4) == "dmp/";
+    if (top_level && params.count(filter_key)) {
+      auto ids = string_list_param(params, filter_key);
       if (ids.size() > 100)
-        throw tt_error{code_param, "custom_audience_ids: Length must be between 0 and 100."};
+        throw tt_error{code_param, std::string(filter_key)
+                                     + ": Length must be between 1 and 100."};
       wanted.emplace(ids.begin(), ids.end());
     }
     auto f = top_level ? json::value(nullptr) : json_param(params, "filtering");
@@ -631,7 +632,10 @@ private:
     }
     auto fields = string_list_param(params, "fields");
     int page = int_param(params, "page", 1, 1, 1 << 30);
-    int page_size = int_param(params, "page_size", 20, 1, tt_.max_library_page_size);
+    // Defaults as TikTok's SDK documents them: 20 for the file searches, 10
+    // for the dmp lists.
+    int page_size =
+      int_param(params, "page_size", top_level ? 10 : 20, 1, tt_.max_library_page_size);
     std::vector<json::object> matched;
     for (int i = 1; i <= count; ++i) {
       auto o = make(opts_.seed, a, i);

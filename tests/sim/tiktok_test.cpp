@@ -307,8 +307,8 @@ TEST_CASE("tiktok creative library and audiences list, page and filter",
     CHECK(static_cast<int>(list.size()) == e.count);
     CHECK(all.at("data").at("page_info").at("total_number").as_int64() == e.count);
     auto first = std::string(list[0].at(e.id).as_string());
-    bool top = std::string(e.key) == "custom_audience_ids";
-    auto filter = top ? std::string("&custom_audience_ids=[\"") + first + "\"]"
+    bool top = std::string(e.path).rfind("dmp/", 0) == 0;
+    auto filter = top ? "&" + std::string(e.key) + "=[\"" + first + "\"]"
                       : "&filtering={\"" + std::string(e.key) + "\":[\"" + first + "\"]}";
     auto one = body(p->handle(tt_get(base + filter + "&fields=[\"" + e.id + "\"]"), t0));
     REQUIRE(one.at("data").at("list").as_array().size() == 1);
