@@ -4,6 +4,7 @@
 #include "platforms/linkedin/linkedin_adapter.hpp"
 #include "platforms/meta/meta_adapter.hpp"
 #include "platforms/snapchat/snapchat_adapter.hpp"
+#include "platforms/tiktok/tiktok_adapter.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -19,6 +20,8 @@ std::shared_ptr<const platform_adapter> adapter_for(platform_id p) {
       make_linkedin_adapter();
   static const std::shared_ptr<const platform_adapter> snapchat =
       make_snapchat_adapter();
+  static const std::shared_ptr<const platform_adapter> tiktok =
+      make_tiktok_adapter();
   switch (p) {
   case platform_id::meta:
     return meta;
@@ -28,6 +31,8 @@ std::shared_ptr<const platform_adapter> adapter_for(platform_id p) {
     return linkedin;
   case platform_id::snapchat:
     return snapchat;
+  case platform_id::tiktok:
+    return tiktok;
   default:
     return nullptr;
   }
@@ -44,6 +49,8 @@ plan_cost minimum_cost(platform_id p, std::span<const queued_request> requests,
     return linkedin_minimum_cost(requests, ctx);
   case platform_id::snapchat:
     return snapchat_minimum_cost(requests, ctx);
+  case platform_id::tiktok:
+    return tiktok_minimum_cost(requests, ctx);
   default:
     return {};
   }

@@ -38,6 +38,11 @@ sim::specific_options sim_specific() {
   s.google.customer_qps = 1000000;
   // Snapchat's per-second app and token budgets likewise (issue #10).
   s.snapchat.app_rps = s.snapchat.token_rps = 1000000;
+  // TikTok's per-second QPS windows (app and advertiser) likewise: the
+  // oracle answers every naive call at the same instant.
+  s.tiktok.app_qps = 1000000;
+  s.tiktok.app_qpm = 1000000;
+  s.tiktok.advertiser_qps = 0;
   return s;
 }
 

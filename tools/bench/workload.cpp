@@ -74,6 +74,8 @@ generator_factory generator_for(pl::platform_id p) {
     return make_linkedin_generator;
   case pl::platform_id::snapchat:
     return make_snapchat_generator;
+  case pl::platform_id::tiktok:
+    return make_tiktok_generator;
   default:
     return nullptr;
   }
