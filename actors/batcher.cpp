@@ -146,7 +146,23 @@ void plan_round(self_pointer self) {
   auto& r = *st.active;
   r.ctx.now = std::chrono::system_clock::now();
   r.ctx.settings = st.cfg.settings;
-  auto p = st.adapter->make_plan(r.requests, r.ctx);
+  pl::plan p;
+  try {
+    p = st.adapter->make_plan(r.requests, r.ctx);
+  } catch (const std::exception& e) {
+    // A planner bug must not take the actor (and its claimed rows' leases)
+    // down: every request of the round is retried with backoff.
+    log().error("batcher {}: the planner failed: {}", platform_name(st),
+                e.what());
+    p = pl::plan{};
+    for (auto& q : r.requests)
+      p.rejected.push_back({q.id,
+                            pl::outcome_kind::transient,
+                            {},
+                            "internal",
+                            "the planner failed on this round",
+                            std::nullopt});
+  }
   for (auto& o : p.rejected)
     r.outcomes.push_back(std::move(o));
   r.calls.reserve(p.calls.size());
@@ -343,6 +359,30 @@ void pump_calls(self_pointer self) {
   }
 }
 
+/// An upstream error message as stored and logged: the platform's text may
+/// echo what it was sent, so no connection token of the round may appear
+/// in it (defence in depth: adapters never put one there), and it is kept
+/// short.
+std::string scrub_message(const batcher_state::round& r, std::string msg) {
+  constexpr std::size_t limit = 1000;
+  for (const auto& [_, cred] : r.ctx.credentials) {
+    if (cred.token.size() < 8) continue; // too short to be a real secret
+    constexpr std::string_view mark = "[redacted]";
+    for (auto pos = msg.find(cred.token); pos != std::string::npos;
+         pos = msg.find(cred.token, pos + mark.size()))
+      msg.replace(pos, cred.token.size(), mark);
+  }
+  if (msg.size() > limit) {
+    // Cut on a UTF-8 character boundary (PostgreSQL refuses a broken one).
+    auto cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(msg[cut]) & 0xC0) == 0x80)
+      --cut;
+    msg.resize(cut);
+    msg += "...";
+  }
+  return msg;
+}
+
 /// Applies a split: checks that each served request got exactly one
 /// outcome (a missing one is a bug in the splitter: retried, not lost).
 void absorb_split(batcher_state& st, batcher_state::round& r,
@@ -350,6 +390,9 @@ void absorb_split(batcher_state& st, batcher_state::round& r,
   std::set<std::int64_t> served(call.serves.begin(), call.serves.end());
   for (auto& o : s.outcomes) {
     if (served.erase(o.request_id) == 0) continue; // not ours or twice
+    if (o.kind != pl::outcome_kind::completed &&
+        o.kind != pl::outcome_kind::waiting)
+      o.error_message = scrub_message(r, std::move(o.error_message));
     if (o.kind == pl::outcome_kind::throttled) r.rate_limit_hit = true;
     if (o.kind != pl::outcome_kind::completed && r.errors.size() < 5)
       r.errors.push_back(o.error_code + ": " + o.error_message);
@@ -656,7 +699,16 @@ batcher_actor::behavior_type make_batcher(
         slot.done = true;
         r.bytes += static_cast<std::int64_t>(answer.body.size());
         auto reply = to_reply(std::move(answer));
-        auto split = st.adapter->split(slot.call, reply, r.ctx);
+        pl::split_result split;
+        try {
+          split = st.adapter->split(slot.call, reply, r.ctx);
+        } catch (const std::exception& e) {
+          // An answer the splitter could not read: its requests are retried
+          // (absorb_split fills in a transient outcome for each).
+          log().error("batcher {}: the reply to '{}' could not be read: {}",
+                      platform_name(st), slot.call.label, e.what());
+          split = pl::split_result{};
+        }
         absorb_split(st, r, slot.call, std::move(split));
         call_finished(self);
       },

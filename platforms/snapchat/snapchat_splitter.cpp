@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -260,11 +261,28 @@ struct splitter {
         const auto* v = d->if_contains(f);
         if (!v) continue;
         present = true;
+        // Integers add up exactly until they would overflow; from there
+        // the sum goes on in double (no signed overflow on upstream data).
+        std::int64_t add = 0;
+        bool fits = true;
         if (v->is_int64())
-          isum += v->as_int64();
+          add = v->as_int64();
+        else if (v->is_uint64() &&
+                 v->as_uint64() <=
+                     static_cast<std::uint64_t>(
+                         std::numeric_limits<std::int64_t>::max()))
+          add = static_cast<std::int64_t>(v->as_uint64());
         else if (v->is_uint64())
-          isum += static_cast<std::int64_t>(v->as_uint64());
-        else if (v->is_double()) {
+          fits = false;
+        std::int64_t next = 0;
+        if ((v->is_int64() || v->is_uint64()) && fits &&
+            !__builtin_add_overflow(isum, add, &next)) {
+          isum = next;
+        } else if (v->is_int64() || v->is_uint64()) {
+          is_double = true;
+          dsum += v->is_int64() ? static_cast<double>(v->as_int64())
+                                : static_cast<double>(v->as_uint64());
+        } else if (v->is_double()) {
           is_double = true;
           dsum += v->as_double();
         }

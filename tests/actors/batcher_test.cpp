@@ -93,6 +93,9 @@ public:
                                 std::nullopt});
       return out;
     }
+    // A splitter bug (or an unreadable reply) throws: the batcher must
+    // survive it.
+    if (reply.body == "THROW") throw std::runtime_error("cannot read");
     auto body = json::parse(reply.body).as_object();
     for (auto id : call.serves) {
       auto* v = body.if_contains(std::to_string(id));
@@ -109,12 +112,14 @@ public:
       } else if (auto* f = o.if_contains("fail")) {
         auto kind = f->as_string() == "transient" ? pl::outcome_kind::transient
                                                   : pl::outcome_kind::permanent;
-        out.outcomes.push_back({id,
-                                kind,
-                                {},
-                                "test_" + std::string(f->as_string()),
-                                "failed",
-                                std::nullopt});
+        auto* m = o.if_contains("message");
+        out.outcomes.push_back(
+            {id,
+             kind,
+             {},
+             "test_" + std::string(f->as_string()),
+             m ? std::string{m->as_string()} : std::string{"failed"},
+             std::nullopt});
       } else if (auto* w = o.if_contains("wait")) {
         out.outcomes.push_back({id, pl::outcome_kind::waiting,
                                 json::serialize(*w), "", "",
@@ -398,6 +403,54 @@ TEST_CASE_METHOD(batcher_fixture,
   auto done = view(job);
   CHECK(done.status == ps::request_status::completed);
   CHECK(done.attempts == 1);
+}
+
+TEST_CASE_METHOD(batcher_fixture,
+                 "batcher: a splitter that throws does not stop the batcher; "
+                 "its requests are retried",
+                 "[batcher]") {
+  auto a = enqueue(conn_a, 1);
+  auto b = spawn_batcher();
+  self->send(b, atom::flush::value, std::int32_t{100});
+  sched.run();
+  REQUIRE(sent->size() == 1);
+  answer("THROW");
+  auto s = flush_reply();
+  CHECK(s.retrying == 1);
+  auto v = view(a);
+  CHECK(v.status == ps::request_status::pending);
+  CHECK(v.error_code == std::string{"internal"});
+  // Still serving.
+  self->send(b, atom::flush::value, std::int32_t{100});
+  sched.run();
+  CHECK(flush_reply().processed == 0); // a is backing off
+}
+
+TEST_CASE_METHOD(batcher_fixture,
+                 "batcher: a platform message that echoes the token is stored "
+                 "redacted and cut short",
+                 "[batcher]") {
+  auto a = enqueue(conn_a, 1);
+  auto c = enqueue(conn_a, 2);
+  auto b = spawn_batcher();
+  self->send(b, atom::flush::value, std::int32_t{100});
+  sched.run();
+  REQUIRE(sent->size() == 1);
+  json::object body;
+  body[std::to_string(a)] =
+      json::object{{"fail", "permanent"},
+                   {"message", "bad token token-of-a, really token-of-a"}};
+  // Over the limit, with a multi-byte character across the cut.
+  body[std::to_string(c)] = json::object{
+      {"fail", "permanent"}, {"message", std::string(999, 'x') + "\u00e9tc"}};
+  answer(json::serialize(body));
+  flush_reply();
+  auto v = view(a);
+  REQUIRE(v.error);
+  CHECK(*v.error == "bad token [redacted], really [redacted]");
+  auto w = view(c);
+  REQUIRE(w.error);
+  CHECK(*w.error == std::string(999, 'x') + "...");
 }
 
 TEST_CASE_METHOD(batcher_fixture,
