@@ -2,6 +2,7 @@
 
 #include "platforms/google/google_adapter.hpp"
 #include "platforms/meta/meta_adapter.hpp"
+#include "platforms/twitter/twitter_adapter.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -13,11 +14,15 @@ std::shared_ptr<const platform_adapter> adapter_for(platform_id p) {
       make_meta_adapter();
   static const std::shared_ptr<const platform_adapter> google =
       make_google_adapter();
+  static const std::shared_ptr<const platform_adapter> twitter =
+      make_twitter_adapter();
   switch (p) {
   case platform_id::meta:
     return meta;
   case platform_id::google:
     return google;
+  case platform_id::twitter:
+    return twitter;
   default:
     return nullptr;
   }
@@ -30,6 +35,8 @@ plan_cost minimum_cost(platform_id p, std::span<const queued_request> requests,
     return meta_minimum_cost(requests, ctx);
   case platform_id::google:
     return google_minimum_cost(requests, ctx);
+  case platform_id::twitter:
+    return twitter_minimum_cost(requests, ctx);
   default:
     return {};
   }

@@ -58,5 +58,7 @@ std::unique_ptr<platform_generator>
 make_meta_generator(const workload_options& opts);
 std::unique_ptr<platform_generator>
 make_google_generator(const workload_options& opts);
+std::unique_ptr<platform_generator>
+make_twitter_generator(const workload_options& opts);
 
 } // namespace adbatch::bench::gen

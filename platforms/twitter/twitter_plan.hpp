@@ -1,0 +1,97 @@
+#pragma once
+
+// X's planner and splitter: what one call carries from plan() to split().
+// Internal to platforms/twitter (the public face is twitter_adapter.hpp).
+//
+// Operations (one HTTP call each, one quota unit each):
+//   - v2 lookups, per token: users by id (get_users and lookup_users
+//     together), users by username, posts by id; requests packed whole into
+//     calls of at most 100 distinct keys;
+//   - Ads lists, per token, account and type: one page of up to 1000 items,
+//     filtered by the requests' common filter (<= 200 ids) or unfiltered;
+//     each request's own filters applied afterwards (targeting criteria:
+//     line_item_ids packed by 200);
+//   - synchronous stats, per token, account, entity type and placement:
+//     requests grouped into windows of at most 7 days (the fewest windows
+//     each request's range fits in), packed whole into calls of at most 20
+//     entity ids, fetched by DAY with the union of metric groups; each
+//     request's range, granularity and groups cut out afterwards;
+//   - async stats: a job per window of 90 days and 20 ids, polled (job ids
+//     of one account merged) and its result file fetched, across flushes.
+
+#include "platforms/common/pipeline.hpp"
+#include "platforms/twitter/twitter_catalog.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace adbatch::platforms::twitter {
+
+/// Identical requests (same token, same normalized params): one result.
+struct served_group {
+  std::shared_ptr<const x_request> request;
+  std::vector<std::int64_t> ids;
+  /// Resolved: the account (list, stats) and the range (stats).
+  std::string account_id;
+  std::int64_t start_day = 0, end_day = 0;
+};
+
+enum class call_kind : std::uint8_t {
+  users,
+  usernames,
+  tweets,
+  accounts,
+  list,
+  stats,
+  job_create,
+  job_poll,
+  job_result,
+};
+
+struct x_call_context final : call_context {
+  call_kind kind = call_kind::users;
+  std::vector<served_group> groups;
+  const list_spec* list = nullptr;
+  /// The filter the call sent ("" = none) and whether a request's filters
+  /// must be applied on the items.
+  std::string sent_filter;
+  /// stats: the call's window and what it fetched.
+  std::int64_t start_day = 0, end_day = 0;
+  std::string account_id;
+  /// The token's scope label (no secret): "user:<hash>".
+  std::string scope;
+};
+
+struct x_limits {
+  /// Throttle pause when X gives no reset time.
+  milliseconds default_retry_after{900'000};
+  /// Days back from today the default stats range starts (X's original: 7).
+  std::int64_t default_days = 7;
+};
+
+plan make_x_plan(std::span<const queued_request> requests,
+                 const plan_context& ctx, const x_limits& limits);
+upstream_call make_x_naive_call(const queued_request& request,
+                                const plan_context& ctx,
+                                const x_limits& limits);
+split_result split_x_call(const upstream_call& call,
+                          const upstream_reply& reply, const plan_context& ctx,
+                          const x_limits& limits);
+
+/// The rate signals of an X reply (x-rate-limit-*, x-account-rate-limit-*).
+std::vector<rate_signal> x_rate_signals(const upstream_reply& reply,
+                                        const std::string& scope,
+                                        time_point now);
+
+/// "user:<12 hex>" for a token (a keyed hash, never the token).
+std::string scope_of_token(const std::string& token);
+
+/// Fields the lookups ask for (the original's user.fields; posts likewise).
+inline constexpr const char* user_fields =
+    "created_at,description,profile_image_url,public_metrics,verified";
+inline constexpr const char* tweet_fields =
+    "author_id,conversation_id,created_at,lang,public_metrics";
+
+} // namespace adbatch::platforms::twitter
