@@ -296,7 +296,7 @@ std::string iso_midnight(std::int64_t z) {
   const unsigned mp = (5 * doy + 2) / 153;
   const unsigned d = doy - (153 * mp + 2) / 5 + 1;
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  char buf[32];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT00:00:00Z",
                 static_cast<long long>(y + (m <= 2)), m, d);
   return buf;

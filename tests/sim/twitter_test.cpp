@@ -267,7 +267,8 @@ TEST_CASE("x ads: accounts the user reaches, lists with count, cursor and filter
   auto first = std::string(camps[0].at("id").as_string());
   auto li = p->handle(
     ads_req("GET", "/12/accounts/" + acc + "/line_items?campaign_ids=" + first), t0);
-  for (const auto& l : body(li).at("data").as_array())
+  auto li_body = body(li);
+  for (const auto& l : li_body.at("data").as_array())
     CHECK(l.at("campaign_id").as_string() == first);
   auto tc = p->handle(ads_req("GET", "/12/accounts/" + acc + "/targeting_criteria"), t0);
   CHECK(tc.status == 400);
