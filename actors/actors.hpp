@@ -170,6 +170,10 @@ using storage_actor = caf::typed_actor<
   /// attempt, due again after the delay.
   caf::replies_to<atom::release, std::vector<persistence::request_id>,
                   std::string, caf::timespan>::with<persistence::batch_outcome>,
+  /// (updates, owner): multi-step requests back to pending with their
+  /// progress stored, without using up an attempt.
+  caf::replies_to<atom::progress, std::vector<persistence::progress_update>,
+                  std::string>::with<persistence::batch_outcome>,
   /// (platform, limit): failed requests back to pending; answers how many.
   caf::replies_to<atom::requeue, persistence::ad_platform,
                   std::int32_t>::with<std::int64_t>,

@@ -44,6 +44,8 @@ using get = caf::atom_constant<caf::atom("get")>;
 using exec_log = caf::atom_constant<caf::atom("execlog")>;
 using reconnect = caf::atom_constant<caf::atom("reconnect")>;
 using release = caf::atom_constant<caf::atom("release")>;
+/// storage: multi-step requests back to pending with their progress.
+using progress = caf::atom_constant<caf::atom("progress")>;
 using cancel_conn = caf::atom_constant<caf::atom("cancelconn")>;
 using conn_add = caf::atom_constant<caf::atom("connadd")>;
 using conn_enable = caf::atom_constant<caf::atom("connenable")>;

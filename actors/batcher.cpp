@@ -131,6 +131,11 @@ void load_requests(batcher_state::round& r) {
       continue;
     }
     q.params = std::move(v.as_object());
+    if (!c.progress.empty()) {
+      // Stored by save_progress from a split() answer: always an object.
+      auto pv = boost::json::parse(c.progress, ec);
+      if (!ec && pv.is_object()) q.progress = std::move(pv.as_object());
+    }
     r.requests.push_back(std::move(q));
   }
 }
@@ -398,6 +403,7 @@ void finish_round(self_pointer self) {
   std::vector<ps::completion> completions;
   std::vector<ps::failure> failures;
   std::map<std::int64_t, std::vector<ps::request_id>> releases; // by delay ms
+  std::vector<ps::progress_update> progress;
   flush_summary s;
   s.rounds = 1;
   s.processed = static_cast<std::int64_t>(r.claim.requests.size());
@@ -422,6 +428,17 @@ void finish_round(self_pointer self) {
                                         ? st.cfg.default_throttle_delay
                                         : std::chrono::milliseconds{0});
       releases[delay.count()].push_back(o.request_id);
+      ++s.deferred;
+      ++skipped;
+      break;
+    }
+    case pl::outcome_kind::waiting: {
+      // A multi-step request goes on in a later round (its job runs
+      // upstream meanwhile): nothing blocks this flush on it.
+      progress.push_back(
+          {o.request_id,
+           o.result_json.empty() ? std::string{"{}"} : std::move(o.result_json),
+           o.retry_after.value_or(std::chrono::milliseconds{0})});
       ++s.deferred;
       ++skipped;
       break;
@@ -523,6 +540,7 @@ void finish_round(self_pointer self) {
   if (!completions.empty()) ++r.writes_pending;
   if (!failures.empty()) ++r.writes_pending;
   r.writes_pending += releases.size();
+  if (!progress.empty()) ++r.writes_pending;
   if (!completions.empty())
     self->request(storage, timeout, atom::complete::value,
                   std::move(completions), st.owner)
@@ -535,6 +553,10 @@ void finish_round(self_pointer self) {
     self->request(storage, timeout, atom::release::value, std::move(ids),
                   st.owner, caf::timespan{std::chrono::milliseconds{delay_ms}})
         .then([done](ps::batch_outcome&) { done(); }, on_error("releases"));
+  if (!progress.empty())
+    self->request(storage, timeout, atom::progress::value, std::move(progress),
+                  st.owner)
+        .then([done](ps::batch_outcome&) { done(); }, on_error("progress"));
   self->request(storage, timeout, atom::exec_log::value, std::move(row))
       .then([done](std::int64_t) { done(); }, on_error("the execution log"));
 }

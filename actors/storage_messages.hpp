@@ -5,17 +5,16 @@
 // namespace so CAF finds them by ADL. CAF 0.17 knows neither std::optional
 // nor enums in every inspector, so those travel through small adapters.
 
+#include "persistence/types.hpp"
+
+#include <caf/detail/stringification_inspector.hpp>
+#include <caf/meta/type_name.hpp>
+#include <caf/timespan.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
-
-#include <caf/detail/stringification_inspector.hpp>
-#include <caf/meta/type_name.hpp>
-#include <caf/timespan.hpp>
-
-#include "persistence/types.hpp"
 
 namespace adbatch::persistence {
 
@@ -109,7 +108,13 @@ typename Inspector::result_type inspect(Inspector& f, claimed_request& x) {
   auto p = en(x.platform);
   return f(caf::meta::type_name("adbatch.claimed_request"), x.id, x.org_id, p,
            x.connection_id, x.request_type, x.params, x.priority, x.attempts,
-           x.max_attempts, x.batch);
+           x.max_attempts, x.batch, x.progress);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, progress_update& x) {
+  return f(caf::meta::type_name("adbatch.progress_update"), x.id,
+           x.progress_json, x.delay);
 }
 
 template <class Inspector>
@@ -125,8 +130,8 @@ typename Inspector::result_type inspect(Inspector& f, completion& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, failure& x) {
-  return f(caf::meta::type_name("adbatch.failure"), x.id, x.error,
-           x.error_code, x.retryable, x.ambiguous);
+  return f(caf::meta::type_name("adbatch.failure"), x.id, x.error, x.error_code,
+           x.retryable, x.ambiguous);
 }
 
 template <class Inspector>
@@ -153,9 +158,9 @@ typename Inspector::result_type inspect(Inspector& f, request_view& x) {
   auto started = opt(x.started_at);
   auto completed = opt(x.completed_at);
   return f(caf::meta::type_name("adbatch.request_view"), x.id, x.org_id, p,
-           x.connection_id, x.request_type, x.params, s, x.priority,
-           x.attempts, x.max_attempts, batch, result, error, error_code,
-           x.created_at, x.updated_at, x.next_attempt_at, started, completed);
+           x.connection_id, x.request_type, x.params, s, x.priority, x.attempts,
+           x.max_attempts, batch, result, error, error_code, x.created_at,
+           x.updated_at, x.next_attempt_at, started, completed);
 }
 
 template <class Inspector>
@@ -169,9 +174,8 @@ typename Inspector::result_type inspect(Inspector& f, queue_stats& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, platform_connection& x) {
   auto p = en(x.platform);
-  return f(caf::meta::type_name("adbatch.platform_connection"),
-           x.connection_id, x.org_id, p, x.account_ids, x.token_ref,
-           x.display_name, x.enabled);
+  return f(caf::meta::type_name("adbatch.platform_connection"), x.connection_id,
+           x.org_id, p, x.account_ids, x.token_ref, x.display_name, x.enabled);
 }
 
 template <class Inspector>
@@ -200,8 +204,8 @@ typename Inspector::result_type inspect(Inspector& f, execution_summary& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, claim_options& x) {
-  return f(caf::meta::type_name("adbatch.claim_options"),
-           x.exclude_connections, x.per_connection_limit);
+  return f(caf::meta::type_name("adbatch.claim_options"), x.exclude_connections,
+           x.per_connection_limit);
 }
 
 template <class Inspector>
@@ -263,10 +267,9 @@ typename Inspector::result_type inspect(Inspector& f, webhook_event& x) {
   auto raw = opt(x.raw_payload);
   auto org = opt(x.org_id);
   auto conn = opt(x.connection_id);
-  return f(caf::meta::type_name("adbatch.webhook_event"), p, ext,
-           x.event_type, sig, x.headers_json, x.payload_json, raw,
-           x.source_ip, x.user_agent, x.request_method, org, conn,
-           x.max_attempts);
+  return f(caf::meta::type_name("adbatch.webhook_event"), p, ext, x.event_type,
+           sig, x.headers_json, x.payload_json, raw, x.source_ip, x.user_agent,
+           x.request_method, org, conn, x.max_attempts);
 }
 
 template <class Inspector>
@@ -282,8 +285,8 @@ typename Inspector::result_type inspect(Inspector& f, claimed_event& x) {
   auto org = opt(x.org_id);
   auto conn = opt(x.connection_id);
   return f(caf::meta::type_name("adbatch.claimed_event"), x.id, p, ext,
-           x.event_type, x.headers_json, x.payload_json, org, conn,
-           x.attempts, x.max_attempts);
+           x.event_type, x.headers_json, x.payload_json, org, conn, x.attempts,
+           x.max_attempts);
 }
 
 template <class Inspector>
@@ -295,8 +298,8 @@ typename Inspector::result_type inspect(Inspector& f, event_fail_outcome& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, token_rotation& x) {
-  return f(caf::meta::type_name("adbatch.token_rotation"), x.resealed,
-           x.failed, x.failures);
+  return f(caf::meta::type_name("adbatch.token_rotation"), x.resealed, x.failed,
+           x.failures);
 }
 
 } // namespace adbatch::persistence
@@ -328,8 +331,8 @@ struct storage_status {
 /// "***" there. Serializers (remote messaging) carry the real value, and
 /// in-process messages are never serialized at all.
 template <class Inspector>
-inline constexpr bool is_stringifier
-  = std::is_same_v<Inspector, caf::detail::stringification_inspector>;
+inline constexpr bool is_stringifier =
+    std::is_same_v<Inspector, caf::detail::stringification_inspector>;
 
 /// A platform access token in a message (atom::token_set). Its own type so
 /// that to_string of the message, and so CAF's logs, show "***" instead.

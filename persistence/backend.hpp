@@ -234,6 +234,13 @@ public:
                                         const std::string& lease_owner,
                                         std::chrono::milliseconds delay) = 0;
 
+  /// Gives claimed multi-step requests back with their progress stored (see
+  /// progress_update): pending again without using up an attempt; the next
+  /// claim hands the progress back in claimed_request::progress.
+  virtual result<batch_outcome>
+  save_progress(const std::vector<progress_update>& items,
+                const std::string& lease_owner) = 0;
+
   /// Failed requests of a platform back to pending with attempts reset.
   /// Never touches ambiguous rows: their write may have happened.
   virtual result<std::int64_t> requeue_failed(ad_platform p, int limit) = 0;

@@ -9,6 +9,8 @@
 //
 // Not for production: nothing is durable.
 
+#include "persistence/backend.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -18,8 +20,6 @@
 #include <mutex>
 #include <string>
 #include <vector>
-
-#include "persistence/backend.hpp"
 
 namespace adbatch::persistence {
 
@@ -31,6 +31,7 @@ struct memory_store {
     std::string request_key;
     std::string lease_owner;
     time_point lease_expires_at;
+    std::string progress; ///< see claimed_request::progress
   };
 
   std::mutex mtx;
@@ -55,8 +56,7 @@ struct memory_store {
 
   /// Simulates a server stop (true) or start (false... see `available`).
   void set_available(bool up) {
-    if (!up)
-      ++epoch;
+    if (!up) ++epoch;
     available = up;
   }
 
@@ -89,8 +89,9 @@ public:
   result<void> set_connection_token(const std::string& org_id,
                                     const std::string& connection_id,
                                     const sealed_token& sealed) override;
-  result<void> clear_connection_token(const std::string& org_id,
-                                      const std::string& connection_id) override;
+  result<void>
+  clear_connection_token(const std::string& org_id,
+                         const std::string& connection_id) override;
   result<stored_connection_secret>
   get_connection_secret(const std::string& connection_id) override;
   result<token_rotation> rotate_tokens(const std::string& active_key_id,
@@ -105,7 +106,8 @@ public:
   result<std::int64_t> cancel_connection(const std::string& org_id,
                                          const std::string& connection_id,
                                          const std::string& reason) override;
-  result<std::vector<queue_stats>> org_stats(const std::string& org_id) override;
+  result<std::vector<queue_stats>>
+  org_stats(const std::string& org_id) override;
 
   result<claim_result> claim(ad_platform p, int limit,
                              std::chrono::milliseconds lease,
@@ -125,6 +127,8 @@ public:
   result<batch_outcome> release(const std::vector<request_id>& ids,
                                 const std::string& lease_owner,
                                 std::chrono::milliseconds delay) override;
+  result<batch_outcome> save_progress(const std::vector<progress_update>& items,
+                                      const std::string& lease_owner) override;
   result<std::int64_t> requeue_failed(ad_platform p, int limit) override;
   result<std::int64_t> prune(std::chrono::seconds retention) override;
   result<queue_stats> stats(ad_platform p) override;

@@ -340,7 +340,15 @@ ALTER TABLE adbatch.platform_connections
         AND octet_length(token_nonce) = 12 AND token_key_id <> ''));
 )sql";
 
-constexpr std::array<migration, 9> all_migrations{{
+// A multi-step request's progress between rounds (an async report job's id
+// and state): written when a round gives the request back with progress,
+// handed back with the next claim. NULL for ordinary requests.
+constexpr const char* m10_request_progress = R"sql(
+ALTER TABLE adbatch.batch_request_queue
+  ADD COLUMN IF NOT EXISTS progress jsonb;
+)sql";
+
+constexpr std::array<migration, 10> all_migrations{{
     {1, "roles and tables", m1_roles_and_tables},
     {2, "indexes", m2_indexes},
     {3, "ownership, grants and row-level security", m3_roles_rls},
@@ -350,6 +358,7 @@ constexpr std::array<migration, 9> all_migrations{{
     {7, "request_key compares bytes (COLLATE \"C\")", m7_request_key_collation},
     {8, "status 'ambiguous'", m8_ambiguous_status},
     {9, "encrypted connection tokens", m9_connection_tokens},
+    {10, "multi-step request progress", m10_request_progress},
 }};
 
 // Serialises migrators of one database (advisory locks are per database).

@@ -92,6 +92,8 @@ public:
   result<batch_outcome> release(const std::vector<request_id>& ids,
                                 const std::string& lease_owner,
                                 std::chrono::milliseconds delay) override;
+  result<batch_outcome> save_progress(const std::vector<progress_update>& items,
+                                      const std::string& lease_owner) override;
   result<std::int64_t> requeue_failed(ad_platform p, int limit) override;
   result<std::int64_t> prune(std::chrono::seconds retention) override;
   result<lease_sweep> reap_expired_leases() override;

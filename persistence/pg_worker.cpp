@@ -93,7 +93,7 @@ result<claim_result> pg_backend::claim_filtered(ad_platform p, int limit,
             "RETURNING q.id, q.org_id::text, q.connection_id::text, "
             "q.request_type, "
             "  q.params::text, q.priority, q.attempts, q.max_attempts, "
-            "q.batch_id",
+            "q.batch_id, coalesce(q.progress::text, '')",
         params);
     if (!rows) return rows.error();
     for (int i = 0; i < rows->size(); ++i) {
@@ -108,6 +108,7 @@ result<claim_result> pg_backend::claim_filtered(ad_platform p, int limit,
       c.attempts = static_cast<int>(rows->i64(i, 6));
       c.max_attempts = static_cast<int>(rows->i64(i, 7));
       c.batch = rows->i64(i, 8);
+      c.progress = rows->str(i, 9);
       out.batch = c.batch;
       out.requests.push_back(std::move(c));
     }
@@ -306,6 +307,54 @@ result<batch_outcome> pg_backend::release(const std::vector<request_id>& ids,
         "RETURNING id",
         {ids_literal(ids), lease_owner,
          std::to_string(std::max<std::int64_t>(delay.count(), 0))});
+    if (!r) return r.error();
+    std::set<request_id> applied;
+    for (int i = 0; i < r->size(); ++i)
+      applied.insert(r->i64(i, 0));
+    for (auto id : ids)
+      (applied.count(id) ? out.applied : out.rejected).push_back(id);
+    return out;
+  });
+}
+
+result<batch_outcome>
+pg_backend::save_progress(const std::vector<progress_update>& items,
+                          const std::string& lease_owner) {
+  batch_outcome out;
+  if (items.empty()) return out;
+  std::vector<request_id> ids;
+  std::vector<std::string> progress, delays;
+  for (const auto& u : items) {
+    ids.push_back(u.id);
+    progress.push_back(u.progress_json);
+    delays.push_back(
+        std::to_string(std::max<std::int64_t>(u.delay.count(), 0)));
+  }
+  // Array elements in double quotes with " and \ escaped (the progress
+  // is JSON: it has both).
+  auto quoted = [](const std::string& s) {
+    std::string out = "\"";
+    for (char c : s) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    return out + '"';
+  };
+  auto text = [](const std::string& s) { return s; };
+  return in_txn(*conn_, role::worker, nullptr, [&]() -> result<batch_outcome> {
+    auto r = conn_->exec(
+        "UPDATE adbatch.batch_request_queue q SET status = 'pending', "
+        "  attempts = greatest(q.attempts - 1, 0), lease_owner = NULL, "
+        "  lease_expires_at = NULL, progress = u.progress::jsonb, "
+        "  next_attempt_at = now() + u.delay * interval '1 millisecond', "
+        "  updated_at = now() "
+        "FROM unnest($1::bigint[], $3::text[], $4::bigint[]) "
+        "  AS u(id, progress, delay) "
+        "WHERE q.id = u.id AND q.status = 'processing' AND "
+        "q.lease_owner = $2 "
+        "RETURNING q.id",
+        {ids_literal(ids), lease_owner, array_literal(progress, quoted),
+         array_literal(delays, text)});
     if (!r) return r.error();
     std::set<request_id> applied;
     for (int i = 0; i < r->size(); ++i)

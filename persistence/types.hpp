@@ -118,6 +118,10 @@ struct claimed_request {
   int attempts = 0; ///< including this attempt
   int max_attempts = 3;
   batch_id batch = 0;
+  /// A multi-step request's progress (a JSON object text; empty when none):
+  /// what the last round stored with save_progress (e.g. an async report
+  /// job's id), so the next round goes on from there.
+  std::string progress;
 };
 
 /// Extra rules for a claim (see backend::claim_filtered).
@@ -157,6 +161,15 @@ struct completion {
   std::string result_json = "null"; ///< any JSON value
 };
 
+/// A multi-step request that made progress (e.g. an async report job was
+/// created or is still running): back to pending with `progress` stored,
+/// the attempt given back, due again after `delay`.
+struct progress_update {
+  request_id id = 0;
+  std::string progress_json; ///< a JSON object
+  std::chrono::milliseconds delay{0};
+};
+
 /// A failure inside fail_many.
 struct failure {
   request_id id = 0;
@@ -180,7 +193,7 @@ struct batch_outcome {
 struct fail_outcome {
   /// pending (retry), failed or ambiguous
   request_status status = request_status::failed;
-  std::optional<time_point> next_attempt_at;      ///< when retried
+  std::optional<time_point> next_attempt_at; ///< when retried
 };
 
 // -- reads

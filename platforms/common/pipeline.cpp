@@ -16,6 +16,8 @@ std::string_view to_string(outcome_kind k) {
     return "permanent";
   case outcome_kind::ambiguous:
     return "ambiguous";
+  case outcome_kind::waiting:
+    return "waiting";
   }
   return "unknown";
 }

@@ -51,6 +51,10 @@ struct queued_request {
   int priority = 5;
   int attempts = 1; ///< including this attempt
   int max_attempts = 3;
+  /// A multi-step request's progress from its last round (what split()
+  /// returned with a `waiting` outcome, e.g. an async job's id); empty for
+  /// a request's first round.
+  boost::json::object progress;
 };
 
 /// What a connection contributes to a call: its credential and account ids.
@@ -131,6 +135,12 @@ enum class outcome_kind : std::uint8_t {
   transient,     ///< retry with backoff (spends an attempt)
   permanent,     ///< fail now, with the platform's code and message
   ambiguous,     ///< a write whose outcome is unknown: never retried blindly
+  waiting,       ///< a multi-step request made progress (an async job was
+                 ///< created or is still running): back to the queue with
+                 ///< its progress (result_json) stored, no attempt spent,
+                 ///< due after
+                 ///< retry_after; the next round sees it in
+                 ///< queued_request::progress
 };
 
 /// "completed", "throttled", ...
@@ -140,14 +150,15 @@ std::string_view to_string(outcome_kind k);
 struct request_outcome {
   std::int64_t request_id = 0;
   outcome_kind kind = outcome_kind::completed;
-  /// completed: the request's own result (a JSON value).
+  /// completed: the request's own result (a JSON value); waiting: the
+  /// request's progress so far (a JSON object, stored and handed back).
   std::string result_json;
   /// Otherwise: machine-readable code ("http_500", "meta_190",
   /// "missing_token", ...) and the platform's message (no secrets).
   std::string error_code;
   std::string error_message;
-  /// throttled / not_attempted: when to try again (the platform's signal
-  /// when it gave one).
+  /// throttled / not_attempted / waiting: when to try again (the
+  /// platform's signal when it gave one).
   std::optional<milliseconds> retry_after;
 };
 

@@ -36,7 +36,9 @@ const std::string conn_b = "aaaaaaaa-1111-4000-8000-000000000002";
 
 /// One call per connection; the reply says per request id:
 /// {"<id>": {"ok": <result>}} | {"<id>": {"fail": "transient"|"permanent"}}
-/// | {"<id>": {"throttle_ms": n}} | missing = not attempted.
+/// | {"<id>": {"throttle_ms": n}} | {"<id>": {"wait": <progress>}} (a
+/// multi-step request made progress) | missing = not attempted. The call's
+/// body maps each served request with progress to that progress.
 class test_adapter : public pl::platform_adapter {
 public:
   pl::platform_id platform() const override { return pl::platform_id::meta; }
@@ -63,6 +65,12 @@ public:
       call.headers = {{"Authorization", "Bearer " + it->second.token}};
       call.serves.push_back(r.id);
       call.quota_units = static_cast<std::int64_t>(call.serves.size());
+      if (!r.progress.empty()) {
+        auto body = call.body.empty() ? json::object{}
+                                      : json::parse(call.body).as_object();
+        body[std::to_string(r.id)] = r.progress;
+        call.body = json::serialize(body);
+      }
       call.is_write = r.request_type == "write";
     }
     for (auto& [_, c] : by_conn)
@@ -107,6 +115,10 @@ public:
                                 "test_" + std::string(f->as_string()),
                                 "failed",
                                 std::nullopt});
+      } else if (auto* w = o.if_contains("wait")) {
+        out.outcomes.push_back({id, pl::outcome_kind::waiting,
+                                json::serialize(*w), "", "",
+                                std::chrono::milliseconds{0}});
       } else {
         auto ms = o.at("throttle_ms").as_int64();
         out.outcomes.push_back({id,
@@ -350,6 +362,42 @@ TEST_CASE_METHOD(batcher_fixture,
   CHECK(th.next_attempt_at > th.updated_at - 1s);
   CHECK(view(skipped).attempts == 0);
   CHECK(view(last_try).status == ps::request_status::failed);
+}
+
+TEST_CASE_METHOD(batcher_fixture,
+                 "batcher: a multi-step request goes back with its progress, "
+                 "spends no attempt and gets it back in the next round",
+                 "[batcher]") {
+  auto job = enqueue(conn_a, 1);
+  auto plain = enqueue(conn_a, 2);
+  auto b = spawn_batcher();
+  self->send(b, atom::flush::value, std::int32_t{100});
+  sched.run();
+  REQUIRE(sent->size() == 1);
+  CHECK(sent->front().call.body.empty()); // no progress yet
+  json::object body;
+  body[std::to_string(job)] =
+      json::object{{"wait", json::object{{"job_id", "j-7"}}}};
+  body[std::to_string(plain)] = json::object{{"ok", 2}};
+  answer(json::serialize(body));
+  auto s = flush_reply();
+  CHECK(s.success == 1);
+  CHECK(s.deferred == 1);
+  auto v = view(job);
+  CHECK(v.status == ps::request_status::pending);
+  CHECK(v.attempts == 0);
+  // The next flush hands the adapter the stored progress.
+  self->send(b, atom::flush::value, std::int32_t{100});
+  sched.run();
+  REQUIRE(sent->size() == 1);
+  auto sent_body = json::parse(sent->front().call.body).as_object();
+  CHECK(sent_body.at(std::to_string(job)) ==
+        json::value(json::object{{"job_id", "j-7"}}));
+  answer(ok_body({job}));
+  CHECK(flush_reply().success == 1);
+  auto done = view(job);
+  CHECK(done.status == ps::request_status::completed);
+  CHECK(done.attempts == 1);
 }
 
 TEST_CASE_METHOD(batcher_fixture,

@@ -110,3 +110,25 @@ TEST_CASE_METHOD(fixture, "memory backend: tokens are org-scoped, stored "
   CHECK(b.clear_connection_token(org_a, conn_a));
   CHECK_FALSE(b.get_connection_secret(conn_a)->token);
 }
+
+TEST_CASE_METHOD(fixture, "memory backend: save_progress gives rows back with "
+                          "their progress and the unused attempt") {
+  auto a = enqueue(1), w = enqueue(2);
+  REQUIRE(b.claim(ad_platform::meta, 10, 30s, "w")->requests.size() == 2);
+  CHECK(b.save_progress({{a, R"({"job":1})", 0ms}}, "other")->applied.empty());
+  auto out = b.save_progress(
+      {{a, R"({"job":1})", 0ms}, {w, R"({"job":2})", 60s}}, "w");
+  REQUIRE(out);
+  CHECK(out->applied.size() == 2);
+  auto again = b.claim(ad_platform::meta, 10, 30s, "w");
+  REQUIRE(again);
+  REQUIRE(again->requests.size() == 1);
+  CHECK(again->requests[0].id == a);
+  CHECK(again->requests[0].attempts == 1);
+  CHECK(again->requests[0].progress == R"({"job":1})");
+  REQUIRE(b.complete(a, "w", "{}"));
+  now += 61s;
+  auto later = b.claim(ad_platform::meta, 10, 30s, "w");
+  REQUIRE(later->requests.size() == 1);
+  CHECK(later->requests[0].progress == R"({"job":2})");
+}

@@ -235,6 +235,42 @@ TEST_CASE("release gives rows back without using an attempt", "[pg]") {
   CHECK(must(b->claim(ad_platform::meta, 10, 30s, "w")).requests.empty());
 }
 
+TEST_CASE("save_progress gives rows back with their progress, without "
+          "using an attempt",
+          "[pg]") {
+  test_db db;
+  auto b = db.backend();
+  add_standard_connections(*b);
+  auto ids = enqueue_n(*b, 3);
+  auto first = must(b->claim(ad_platform::meta, 10, 30s, "w"));
+  REQUIRE(first.requests.size() == 3);
+  for (auto& c : first.requests)
+    CHECK(c.progress.empty());
+  // JSON with quotes and backslashes survives the array literal.
+  const std::string job = R"({"job_id":"j-1","note":"a \"quoted\" \\ x"})";
+  std::vector<progress_update> items{{ids[0], job, 0ms},
+                                     {ids[1], R"({"step":2})", 60s}};
+  // Another lease owner's rows are refused.
+  CHECK(must(b->save_progress(items, "other")).applied.empty());
+  auto out = must(b->save_progress(items, "w"));
+  CHECK(out.applied.size() == 2);
+  CHECK(out.rejected.empty());
+  must(b->release({ids[2]}, "w", 0ms));
+  auto again = must(b->claim(ad_platform::meta, 10, 30s, "w"));
+  // ids[1] waits its minute; ids[0] comes back with its progress and the
+  // attempt it did not use.
+  REQUIRE(again.requests.size() == 2);
+  for (auto& c : again.requests) {
+    CHECK(c.attempts == 1);
+    if (c.id == ids[0]) {
+      CHECK(c.progress == R"({"note": "a \"quoted\" \\ x", "job_id": "j-1"})");
+    } else {
+      CHECK(c.id == ids[2]);
+      CHECK(c.progress.empty());
+    }
+  }
+}
+
 TEST_CASE("cancel, cancel a connection, requeue failed, prune", "[pg]") {
   test_db db;
   auto b = db.backend();
