@@ -381,6 +381,7 @@ parse_result parse_request(std::string_view type, const json::object& p) {
       std::string list;
       for (const auto& t : request_type_names())
         list += (list.empty() ? "" : ", ") + t;
+      list += ", get_async_stats";
       throw bad{"unknown X request type \"" + std::string(type) +
                 "\" (known: " + list + ")"};
     }

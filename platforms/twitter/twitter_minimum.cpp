@@ -17,6 +17,7 @@
 #include "platforms/twitter/twitter_adapter.hpp"
 #include "platforms/twitter/twitter_catalog.hpp"
 #include "platforms/twitter/twitter_pack.hpp"
+#include "platforms/twitter/twitter_plan.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -89,6 +90,10 @@ plan_cost twitter_minimum_cost(std::span<const queued_request> requests,
                                const plan_context& ctx) {
   // bucket -> distinct request text -> its key set (and range)
   std::map<std::string, std::map<std::string, entry>> buckets;
+  // get_async_stats: jobs to poll per token and account; files to fetch.
+  std::map<std::string, std::set<std::string>> polled_jobs;
+  std::map<std::string, std::int64_t> new_jobs;
+  std::set<std::string> files;
   auto today = day_of(ctx.now);
   for (const auto& q : requests) {
     auto parsed = parse_request(q.request_type, q.params);
@@ -96,13 +101,24 @@ plan_cost twitter_minimum_cost(std::span<const queued_request> requests,
     auto cred = ctx.credentials.find(q.connection_id);
     if (cred == ctx.credentials.end() || cred->second.token.empty()) continue;
     const auto& r = *parsed.request;
-    if (r.fam == family::async_stats) continue;
+    if (r.fam == family::async_stats) {
+      // Past its first step: the remaining poll and download.
+      if (auto prog = twitter::parse_progress(q.progress)) {
+        if (prog->stage == "job")
+          polled_jobs[cred->second.token + "|" + prog->account_id].insert(
+              prog->job_id);
+        else
+          files.insert(prog->url);
+        continue;
+      }
+    }
     std::string account = r.account_id;
     if (account.empty())
       if (auto* v = cred->second.account_ids.if_contains("account_id");
           v && v->is_string())
         account = std::string(v->as_string());
-    bool needs_account = r.fam == family::list || r.fam == family::stats;
+    bool needs_account = r.fam == family::list || r.fam == family::stats ||
+                         r.fam == family::async_stats;
     if (needs_account && account.empty()) continue;
     entry e;
     std::string bucket = cred->second.token + "|";
@@ -133,6 +149,10 @@ plan_cost twitter_minimum_cost(std::span<const queued_request> requests,
       e.end = r.end_day ? *r.end_day : today;
       break;
     case family::async_stats:
+      bucket += "async|" + account + "|" + r.entity + "|" + r.placement;
+      e.keys = r.keys;
+      e.start = r.start_day ? *r.start_day : today - 30;
+      e.end = r.end_day ? *r.end_day : today;
       break;
     }
     auto text = normalized(r) + "|" + account + "|" + std::to_string(e.start) +
@@ -161,7 +181,9 @@ plan_cost twitter_minimum_cost(std::span<const queued_request> requests,
       else
         calls = 1;
     } else {
-      // stats: windows in order of start.
+      // stats (7 days) and async jobs (90): windows in order of start.
+      bool job = kind.rfind("async|", 0) == 0;
+      auto max_days = job ? max_async_days : max_sync_days;
       std::vector<const entry*> order;
       for (const auto& [_, e] : entries)
         order.push_back(&e);
@@ -174,16 +196,44 @@ plan_cost twitter_minimum_cost(std::span<const queued_request> requests,
         auto w = order[i]->start;
         std::vector<std::vector<std::string>> sets;
         for (std::size_t j = i; j < order.size(); ++j)
-          if (!taken.count(order[j]) && order[j]->end - w <= max_sync_days) {
+          if (!taken.count(order[j]) && order[j]->end - w <= max_days) {
             taken.insert(order[j]);
             sets.push_back(order[j]->keys);
           }
         calls += min_bins(sets, max_stats_ids);
       }
+      if (job) {
+        // Each job: created, polled (with the token's other jobs of the
+        // account), its file fetched.
+        auto token = bucket.substr(0, bucket.find('|'));
+        auto rest = kind.substr(6);
+        new_jobs[token + "|" + rest.substr(0, rest.find('|'))] += calls;
+        calls *= 2;
+      }
     }
     c.calls += calls;
     c.quota_units += calls;
   }
+  std::set<std::string> accounts;
+  for (const auto& [k, _] : new_jobs)
+    accounts.insert(k);
+  for (const auto& [k, _] : polled_jobs)
+    accounts.insert(k);
+  for (const auto& k : accounts) {
+    std::int64_t old_jobs =
+        polled_jobs.count(k)
+            ? static_cast<std::int64_t>(polled_jobs.at(k).size())
+            : 0;
+    std::int64_t fresh = new_jobs.count(k) ? new_jobs.at(k) : 0;
+    // Polls of up to 200 jobs; jobs already created are polled and fetched
+    // in their own flushes.
+    auto polls = (fresh + max_filter_ids - 1) / max_filter_ids +
+                 (old_jobs + max_filter_ids - 1) / max_filter_ids + old_jobs;
+    c.calls += polls;
+    c.quota_units += polls;
+  }
+  c.calls += static_cast<std::int64_t>(files.size());
+  c.quota_units += static_cast<std::int64_t>(files.size());
   return c;
 }
 

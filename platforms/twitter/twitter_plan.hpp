@@ -24,10 +24,29 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace adbatch::platforms::twitter {
+
+/// Where a get_async_stats request stands between flushes (a `waiting`
+/// outcome's result_json, kept by storage and handed back as
+/// queued_request::progress):
+///   {"stage": "job", "job_id", "account_id", "start_day", "end_day",
+///    "granularity"}                 created; poll it
+///   {"stage": "file", ..., "url"}   finished; fetch its file
+/// start_day / end_day / granularity are the job's (a merged job spans and
+/// fetches more than the request asked).
+struct async_progress {
+  std::string stage, job_id, account_id, url, granularity;
+  std::int64_t start_day = 0, end_day = 0;
+};
+std::optional<async_progress> parse_progress(const boost::json::object& o);
+std::string to_json(const async_progress& p);
+/// "/advertiser-api-async-analytics/x.json.gz" of a job's result url.
+std::string url_path(const std::string& url);
 
 /// Identical requests (same token, same normalized params): one result.
 struct served_group {
@@ -36,6 +55,8 @@ struct served_group {
   /// Resolved: the account (list, stats) and the range (stats).
   std::string account_id;
   std::int64_t start_day = 0, end_day = 0;
+  /// get_async_stats past its first step.
+  std::optional<async_progress> progress;
 };
 
 enum class call_kind : std::uint8_t {
@@ -62,13 +83,20 @@ struct x_call_context final : call_context {
   std::string account_id;
   /// The token's scope label (no secret): "user:<hash>".
   std::string scope;
+  /// job_create / job_result: the granularity the job fetches.
+  std::string granularity = "DAY";
 };
 
 struct x_limits {
   /// Throttle pause when X gives no reset time.
   milliseconds default_retry_after{900'000};
-  /// Days back from today the default stats range starts (X's original: 7).
+  /// Days back from today the default stats range starts (X's original: 7;
+  /// get_async_stats: 30).
   std::int64_t default_days = 7;
+  std::int64_t default_async_days = 30;
+  /// When to poll a job after creating it or finding it unfinished
+  /// (adbatch-sim finishes jobs after 5 s).
+  milliseconds job_poll_after{6'000};
 };
 
 plan make_x_plan(std::span<const queued_request> requests,

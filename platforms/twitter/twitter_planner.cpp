@@ -60,7 +60,8 @@ std::optional<request_outcome> resolve(const queued_request& q,
       // The original's default: the last days up to today (whole days).
       out.end_day = day_of(ctx.now);
       out.start_day =
-          out.end_day - (r.fam == family::stats ? limits.default_days : 30);
+          out.end_day - (r.fam == family::stats ? limits.default_days
+                                                : limits.default_async_days);
     }
   }
   out.req = std::make_shared<const x_request>(std::move(r));
@@ -334,7 +335,8 @@ query_list stats_query(const std::string& entity,
 
 void stats_calls(const std::string& token, const std::string& account,
                  std::vector<served_group> groups, const plan_context& pctx,
-                 std::vector<upstream_call>& out) {
+                 std::vector<upstream_call>& out, bool job = false) {
+  auto max_days = job ? max_async_days : max_sync_days;
   // Windows: the fewest spans of <= 7 days each group's range fits in
   // (greedy by start: optimal for stabbing intervals).
   std::stable_sort(groups.begin(), groups.end(),
@@ -347,7 +349,7 @@ void stats_calls(const std::string& token, const std::string& account,
     auto w = groups[i].start_day;
     std::vector<served_group> win;
     for (std::size_t j = i; j < groups.size(); ++j)
-      if (!done[j] && groups[j].end_day <= w + max_sync_days) {
+      if (!done[j] && groups[j].end_day <= w + max_days) {
         done[j] = true;
         win.push_back(groups[j]);
       }
@@ -356,7 +358,7 @@ void stats_calls(const std::string& token, const std::string& account,
       sets.push_back(g.request->keys);
     for (const auto& bin : pack_id_sets(sets, max_stats_ids)) {
       auto ctx = std::make_shared<x_call_context>();
-      ctx->kind = call_kind::stats;
+      ctx->kind = job ? call_kind::job_create : call_kind::stats;
       ctx->account_id = account;
       std::set<std::string> mg;
       ctx->start_day = INT64_MAX;
@@ -375,10 +377,12 @@ void stats_calls(const std::string& token, const std::string& account,
       auto ids = union_keys(ctx->groups, &x_request::keys);
       const auto& first = *ctx->groups.front().request;
       auto c = ads_call(
-          token, "GET", "/12/stats/accounts/" + account,
+          token, job ? "POST" : "GET",
+          (job ? "/12/stats/jobs/accounts/" : "/12/stats/accounts/") + account,
           stats_query(first.entity, ids, ctx->start_day, ctx->end_day, "DAY",
                       metric_groups, first.placement),
-          "ads stats of " + std::to_string(ids.size()) + " " + first.entity,
+          std::string(job ? "ads stats job of " : "ads stats of ") +
+              std::to_string(ids.size()) + " " + first.entity,
           pctx);
       ctx->scope = scope_of_token(token);
       for (const auto& g : ctx->groups)
@@ -387,6 +391,58 @@ void stats_calls(const std::string& token, const std::string& account,
       out.push_back(std::move(c));
     }
   }
+}
+
+/// One poll per token, account and up to 200 distinct jobs.
+void poll_calls(const std::string& token, const std::string& account,
+                std::vector<served_group> groups, const plan_context& pctx,
+                std::vector<upstream_call>& out) {
+  std::vector<std::vector<std::string>> sets;
+  for (const auto& g : groups)
+    sets.push_back({g.progress->job_id});
+  for (const auto& bin : pack_id_sets(sets, max_filter_ids)) {
+    auto ctx = std::make_shared<x_call_context>();
+    ctx->kind = call_kind::job_poll;
+    ctx->account_id = account;
+    std::vector<std::string> jobs;
+    std::set<std::string> seen;
+    for (auto i : bin) {
+      ctx->groups.push_back(groups[i]);
+      if (seen.insert(sets[i][0]).second) jobs.push_back(sets[i][0]);
+    }
+    auto c =
+        ads_call(token, "GET", "/12/stats/jobs/accounts/" + account,
+                 {{"job_ids", join(jobs)}},
+                 "ads stats job poll of " + std::to_string(jobs.size()), pctx);
+    ctx->scope = scope_of_token(token);
+    for (const auto& g : ctx->groups)
+      c.serves.insert(c.serves.end(), g.ids.begin(), g.ids.end());
+    c.context = ctx;
+    out.push_back(std::move(c));
+  }
+}
+
+/// One download per finished job's file (the url X gave; no credential).
+void file_call(std::vector<served_group> groups,
+               std::vector<upstream_call>& out) {
+  auto ctx = std::make_shared<x_call_context>();
+  ctx->kind = call_kind::job_result;
+  const auto p = *groups.front().progress;
+  ctx->account_id = p.account_id;
+  ctx->start_day = p.start_day;
+  ctx->end_day = p.end_day;
+  ctx->granularity = p.granularity;
+  ctx->groups = std::move(groups);
+  ctx->scope = "app";
+  upstream_call c;
+  c.method = "GET";
+  c.target = url_path(p.url);
+  c.scope = "app";
+  c.label = "ads stats job result";
+  for (const auto& g : ctx->groups)
+    c.serves.insert(c.serves.end(), g.ids.begin(), g.ids.end());
+  c.context = ctx;
+  out.push_back(std::move(c));
 }
 
 } // namespace
@@ -404,6 +460,7 @@ plan make_x_plan(std::span<const queued_request> requests,
     family fam;
     std::string account;
     const list_spec* list = nullptr;
+    int stage = 0;
     std::vector<served_group> groups;
     std::map<std::string, std::size_t> index;
   };
@@ -415,33 +472,38 @@ plan make_x_plan(std::span<const queued_request> requests,
       p.rejected.push_back(std::move(*rejected));
       continue;
     }
-    if (r.req->fam == family::async_stats) {
-      request_outcome o;
-      o.request_id = q.id;
-      o.kind = outcome_kind::permanent;
-      o.error_code = "x_async_stats_unavailable";
-      o.error_message = "get_async_stats needs the pipeline's waiting outcome "
-                        "(not merged yet)";
-      p.rejected.push_back(std::move(o));
-      continue;
-    }
     auto fam = r.req->fam;
-    std::string key = r.token + '\n' + std::to_string(static_cast<int>(fam));
+    std::optional<async_progress> prog;
+    int stage = 0; // async: 0 create, 1 poll, 2 fetch
+    if (fam == family::async_stats)
+      if ((prog = parse_progress(q.progress)))
+        stage = prog->stage == "job" ? 1 : 2;
+    std::string key = r.token + '\n' + std::to_string(static_cast<int>(fam)) +
+                      '\n' + std::to_string(stage);
     if (fam == family::list)
       key += '\n' + r.account_id + '\n' + r.req->list->type;
-    if (fam == family::stats)
+    if (fam == family::stats || (fam == family::async_stats && stage == 0))
       key +=
           '\n' + r.account_id + '\n' + r.req->entity + '\n' + r.req->placement;
+    if (stage == 1) key += '\n' + prog->account_id;
+    if (stage == 2) key += '\n' + prog->url;
     auto [it, fresh] = op_index.emplace(key, ops.size());
     if (fresh)
-      ops.push_back(op{r.token, fam, r.account_id, r.req->list, {}, {}});
+      ops.push_back(op{r.token,
+                       fam,
+                       stage ? prog->account_id : r.account_id,
+                       r.req->list,
+                       stage,
+                       {},
+                       {}});
     auto& o = ops[it->second];
     auto norm = normalized(*r.req) + '\n' + r.account_id + '\n' +
-                std::to_string(r.start_day) + '\n' + std::to_string(r.end_day);
+                std::to_string(r.start_day) + '\n' + std::to_string(r.end_day) +
+                '\n' + (prog ? to_json(*prog) : std::string{});
     auto [git, gfresh] = o.index.emplace(norm, o.groups.size());
     if (gfresh)
       o.groups.push_back(
-          served_group{r.req, {}, r.account_id, r.start_day, r.end_day});
+          served_group{r.req, {}, r.account_id, r.start_day, r.end_day, prog});
     o.groups[git->second].ids.push_back(q.id);
   }
   for (auto& o : ops) {
@@ -465,6 +527,13 @@ plan make_x_plan(std::span<const queued_request> requests,
       stats_calls(o.token, o.account, std::move(o.groups), ctx, p.calls);
       break;
     case family::async_stats:
+      if (o.stage == 0)
+        stats_calls(o.token, o.account, std::move(o.groups), ctx, p.calls,
+                    true);
+      else if (o.stage == 1)
+        poll_calls(o.token, o.account, std::move(o.groups), ctx, p.calls);
+      else
+        file_call(std::move(o.groups), p.calls);
       break;
     }
   }
@@ -531,15 +600,38 @@ upstream_call make_x_naive_call(const queued_request& q,
                              x.granularity, x.metric_groups, x.placement),
                  "ads stats", ctx);
     break;
-  case family::async_stats:
-    ctxp->kind = call_kind::job_create;
-    ctxp->start_day = r.start_day;
-    ctxp->end_day = r.end_day;
-    c = ads_call(r.token, "POST", "/12/stats/jobs/accounts/" + r.account_id,
-                 stats_query(x.entity, x.keys, r.start_day, r.end_day,
-                             x.granularity, x.metric_groups, x.placement),
-                 "ads stats job", ctx);
+  case family::async_stats: {
+    auto prog = parse_progress(q.progress);
+    ctxp->groups[0].progress = prog;
+    if (prog && prog->stage == "job") {
+      ctxp->kind = call_kind::job_poll;
+      ctxp->account_id = prog->account_id;
+      c = ads_call(r.token, "GET",
+                   "/12/stats/jobs/accounts/" + prog->account_id,
+                   {{"job_ids", prog->job_id}}, "ads stats job poll", ctx);
+    } else if (prog) {
+      ctxp->kind = call_kind::job_result;
+      ctxp->account_id = prog->account_id;
+      ctxp->start_day = prog->start_day;
+      ctxp->end_day = prog->end_day;
+      ctxp->granularity = prog->granularity;
+      ctxp->scope = "app";
+      c.method = "GET";
+      c.target = url_path(prog->url);
+      c.scope = "app";
+      c.label = "ads stats job result";
+    } else {
+      ctxp->kind = call_kind::job_create;
+      ctxp->start_day = r.start_day;
+      ctxp->end_day = r.end_day;
+      ctxp->granularity = x.granularity;
+      c = ads_call(r.token, "POST", "/12/stats/jobs/accounts/" + r.account_id,
+                   stats_query(x.entity, x.keys, r.start_day, r.end_day,
+                               x.granularity, x.metric_groups, x.placement),
+                   "ads stats job", ctx);
+    }
     break;
+  }
   }
   c.serves = {q.id};
   c.context = ctxp;

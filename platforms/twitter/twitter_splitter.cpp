@@ -72,6 +72,77 @@ struct splitter {
     }
   }
 
+  void wait(const served_group& g, const async_progress& p,
+            milliseconds after) {
+    auto text = to_json(p);
+    for (auto id : g.ids) {
+      request_outcome o;
+      o.request_id = id;
+      o.kind = outcome_kind::waiting;
+      o.result_json = text;
+      o.retry_after = after;
+      out.outcomes.push_back(std::move(o));
+    }
+  }
+
+  // -- async stats jobs -------------------------------------------------------
+
+  void job_created(const json::object& body) {
+    const json::object* data = nullptr;
+    if (auto* d = body.if_contains("data"); d && d->is_object())
+      data = &d->as_object();
+    const json::value* id = data ? data->if_contains("id_str") : nullptr;
+    if (!id || !id->is_string()) {
+      all(outcome_kind::transient, "x_bad_reply",
+          "X Ads job answer without data.id_str");
+      return;
+    }
+    async_progress p;
+    p.stage = "job";
+    p.job_id = std::string(id->as_string());
+    p.account_id = ctx.account_id;
+    p.start_day = ctx.start_day;
+    p.end_day = ctx.end_day;
+    p.granularity = ctx.granularity;
+    for (const auto& g : ctx.groups)
+      wait(g, p, limits.job_poll_after);
+  }
+
+  void job_polled(const json::object& body) {
+    std::map<std::string, const json::object*> jobs;
+    if (auto* d = body.if_contains("data"); d && d->is_array())
+      for (const auto& j : d->as_array())
+        if (j.is_object())
+          if (auto* id = j.as_object().if_contains("id_str");
+              id && id->is_string())
+            jobs[std::string(id->as_string())] = &j.as_object();
+    for (const auto& g : ctx.groups) {
+      auto p = *g.progress;
+      auto it = jobs.find(p.job_id);
+      if (it == jobs.end()) {
+        group(g, outcome_kind::transient, "x_async_job_missing",
+              "X does not list stats job " + p.job_id);
+        continue;
+      }
+      const auto& j = *it->second;
+      auto* st = j.if_contains("status");
+      std::string status =
+          st && st->is_string() ? std::string(st->as_string()) : "";
+      auto* url = j.if_contains("url");
+      if (status == "SUCCESS" && url && url->is_string()) {
+        p.stage = "file";
+        p.url = std::string(url->as_string());
+        wait(g, p, milliseconds{0});
+      } else if (status == "QUEUED" || status == "PROCESSING" ||
+                 status == "SUCCESS") {
+        wait(g, p, limits.job_poll_after);
+      } else {
+        group(g, outcome_kind::transient, "x_async_job_" + status,
+              "X stats job " + p.job_id + " ended " + status);
+      }
+    }
+  }
+
   milliseconds retry_after() const {
     if (auto reset = int_header(reply, "x-account-rate-limit-reset")) {
       if (auto rem = int_header(reply, "x-account-rate-limit-remaining");
@@ -130,7 +201,8 @@ struct splitter {
     }
     out.units_spent = reply.status == 401 ? 0 : 1;
     // An entity id the account lacks fails only the requests naming it.
-    if (reply.status == 400 && ctx.kind == call_kind::stats &&
+    if (reply.status == 400 &&
+        (ctx.kind == call_kind::stats || ctx.kind == call_kind::job_create) &&
         ctx.groups.size() > 1) {
       std::vector<const served_group*> guilty;
       for (const auto& g : ctx.groups)
@@ -297,7 +369,10 @@ struct splitter {
     }
     // The call fetched DAY values over [ctx.start_day, ctx.end_day) unless
     // it is a request's own call (then its own granularity).
-    bool own_total = call.target.find("granularity=TOTAL") != std::string::npos;
+    bool own_total =
+        ctx.kind == call_kind::job_result
+            ? ctx.granularity == "TOTAL"
+            : call.target.find("granularity=TOTAL") != std::string::npos;
     for (const auto& g : ctx.groups) {
       const auto& x = *g.request;
       auto from = static_cast<std::size_t>(g.start_day - ctx.start_day);
@@ -412,7 +487,14 @@ struct splitter {
       lists(o);
       break;
     case call_kind::stats:
+    case call_kind::job_result:
       stats(o);
+      break;
+    case call_kind::job_create:
+      job_created(o);
+      break;
+    case call_kind::job_poll:
+      job_polled(o);
       break;
     default:
       all(outcome_kind::permanent, "x_internal", "unknown call kind");
@@ -422,6 +504,49 @@ struct splitter {
 };
 
 } // namespace
+
+std::optional<async_progress> parse_progress(const json::object& o) {
+  if (o.empty()) return std::nullopt;
+  auto str = [&](const char* k) -> std::string {
+    auto* x = o.if_contains(k);
+    return x && x->is_string() ? std::string(x->as_string()) : std::string{};
+  };
+  auto num = [&](const char* k) -> std::int64_t {
+    auto* x = o.if_contains(k);
+    return x && x->is_int64() ? x->as_int64() : 0;
+  };
+  async_progress p;
+  p.stage = str("stage");
+  p.job_id = str("job_id");
+  p.account_id = str("account_id");
+  p.url = str("url");
+  p.granularity = str("granularity");
+  p.start_day = num("start_day");
+  p.end_day = num("end_day");
+  if (p.stage == "job" && !p.job_id.empty() && !p.account_id.empty()) return p;
+  if (p.stage == "file" && !p.url.empty()) return p;
+  return std::nullopt;
+}
+
+std::string to_json(const async_progress& p) {
+  json::object o;
+  o["stage"] = p.stage;
+  o["job_id"] = p.job_id;
+  o["account_id"] = p.account_id;
+  o["start_day"] = p.start_day;
+  o["end_day"] = p.end_day;
+  o["granularity"] = p.granularity;
+  if (!p.url.empty()) o["url"] = p.url;
+  return json::serialize(o);
+}
+
+std::string url_path(const std::string& url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string::npos)
+    return url.empty() || url[0] != '/' ? "/" + url : url;
+  auto start = url.find('/', scheme + 3);
+  return start == std::string::npos ? std::string("/") : url.substr(start);
+}
 
 std::vector<rate_signal> x_rate_signals(const upstream_reply& reply,
                                         const std::string& scope,
