@@ -12,6 +12,10 @@
 //   <= 7 days taken in order of start (a window starts at the earliest
 //   remaining start and takes every remaining range ending within 7 days),
 //   then per window the fewest bins of <= 20 entity ids as above.
+//   get_async_stats: jobs as for get_stats with windows of <= 90 days;
+//   each job created and fetched once, polled with the token's other jobs
+//   of its account (200 per poll); a request past its first step (its
+//   progress) counts its remaining poll and fetch.
 // Requests rejected before any call (no token, invalid) cost nothing.
 
 #include "platforms/twitter/twitter_adapter.hpp"
