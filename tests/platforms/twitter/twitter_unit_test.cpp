@@ -298,3 +298,107 @@ TEST_CASE("x splitter: Ads errors and the account rate headers",
   CHECK(sig[1].scope == "user:x:account");
   CHECK(sig[1].pause_for == milliseconds{60000});
 }
+
+TEST_CASE(
+    "x splitter: a 400 naming an entity id fails only the requests with it",
+    "[unit][twitter]") {
+  auto a = make_twitter_adapter();
+  auto ctx = context(1);
+  std::vector<queued_request> rs{
+      request(1, "c0", "get_stats", {{"entity_ids", json::array{"aaa1"}}}),
+      request(2, "c0", "get_stats",
+              {{"entity_ids", json::array{"bbb2", "ccc3"}}})};
+  auto p = a->make_plan(rs, ctx);
+  REQUIRE(p.calls.size() == 1);
+  auto s = a->split(
+      p.calls[0],
+      reply(
+          400,
+          R"({"errors":[{"code":"INVALID_PARAMETER","message":"Entity ccc3 is not a CAMPAIGN of this account","parameter":"entity_ids"}],"request":{"params":{}}})"),
+      ctx);
+  std::map<std::int64_t, request_outcome> by;
+  for (const auto& o : s.outcomes)
+    by[o.request_id] = o;
+  CHECK(by[1].kind == outcome_kind::not_attempted);
+  CHECK(by[2].kind == outcome_kind::permanent);
+  CHECK(by[2].error_code == "x_ads_INVALID_PARAMETER");
+}
+
+TEST_CASE("x async stats: create, poll (unfinished, finished, failed) and "
+          "fetch steps",
+          "[unit][twitter][async]") {
+  auto a = make_twitter_adapter();
+  auto ctx = context(1);
+  auto acc = ads::account_id(primary_account(0));
+  std::vector<queued_request> rs{request(1, "c0", "get_async_stats",
+                                         {{"entity_ids", json::array{"aaa1"}},
+                                          {"start_time", "2026-09-01"},
+                                          {"end_time", "2026-10-01"}}),
+                                 request(2, "c0", "get_async_stats",
+                                         {{"entity_ids", json::array{"bbb2"}},
+                                          {"start_time", "2026-10-01"},
+                                          {"end_time", "2026-11-15"},
+                                          {"granularity", "TOTAL"}})};
+  auto p = a->make_plan(rs, ctx);
+  REQUIRE(p.calls.size() == 1);
+  CHECK(p.calls[0].method == "POST");
+  CHECK(p.calls[0].target.rfind("/12/stats/jobs/accounts/" + acc + "?", 0) ==
+        0);
+  CHECK(p.calls[0].target.find("granularity=DAY") != std::string::npos);
+  auto s = a->split(
+      p.calls[0],
+      reply(200,
+            R"({"data":{"id":1300000000000000001,"id_str":"1300000000000000001",
+                                  "status":"PROCESSING","url":null}})"),
+      ctx);
+  REQUIRE(s.outcomes.size() == 2);
+  for (const auto& o : s.outcomes) {
+    CHECK(o.kind == outcome_kind::waiting);
+    CHECK(o.retry_after == milliseconds{6000});
+    auto prog = json::parse(o.result_json).as_object();
+    CHECK(prog.at("stage").as_string() == "job");
+    CHECK(prog.at("job_id").as_string() == "1300000000000000001");
+  }
+  // Both come back with the progress: one poll.
+  for (std::size_t i = 0; i < 2; ++i)
+    rs[i].progress = json::parse(s.outcomes[i].result_json).as_object();
+  auto poll = a->make_plan(rs, ctx);
+  REQUIRE(poll.calls.size() == 1);
+  CHECK(poll.calls[0].target ==
+        "/12/stats/jobs/accounts/" + acc + "?job_ids=1300000000000000001");
+  auto unfinished = a->split(
+      poll.calls[0],
+      reply(
+          200,
+          R"({"data":[{"id_str":"1300000000000000001","status":"PROCESSING","url":null}]})"),
+      ctx);
+  for (const auto& o : unfinished.outcomes) {
+    CHECK(o.kind == outcome_kind::waiting);
+    CHECK(json::parse(o.result_json).at("stage").as_string() == "job");
+  }
+  auto failed = a->split(
+      poll.calls[0],
+      reply(
+          200,
+          R"({"data":[{"id_str":"1300000000000000001","status":"FAILED","url":null}]})"),
+      ctx);
+  for (const auto& o : failed.outcomes) {
+    CHECK(o.kind == outcome_kind::transient);
+    CHECK(o.error_code == "x_async_job_FAILED");
+  }
+  auto done = a->split(
+      poll.calls[0],
+      reply(200, R"({"data":[{"id_str":"1300000000000000001","status":"SUCCESS",
+                    "url":"https://ton.twimg.com/advertiser-api-async-analytics/f.json.gz"}]})"),
+      ctx);
+  for (std::size_t i = 0; i < 2; ++i) {
+    CHECK(done.outcomes[i].kind == outcome_kind::waiting);
+    CHECK(done.outcomes[i].retry_after == milliseconds{0});
+    rs[i].progress = json::parse(done.outcomes[i].result_json).as_object();
+  }
+  auto fetch = a->make_plan(rs, ctx);
+  REQUIRE(fetch.calls.size() == 1);
+  CHECK(fetch.calls[0].target == "/advertiser-api-async-analytics/f.json.gz");
+  CHECK(fetch.calls[0].headers.empty());
+  CHECK(cost_of(fetch) == twitter_minimum_cost(rs, ctx));
+}
