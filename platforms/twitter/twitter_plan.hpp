@@ -113,6 +113,14 @@ std::vector<rate_signal> x_rate_signals(const upstream_reply& reply,
                                         const std::string& scope,
                                         time_point now);
 
+/// OAuth 1.0a HMAC-SHA1 signature (base64) of a request: `url` without
+/// query, `params` the query (or form) and oauth_* parameters, unencoded.
+std::string
+oauth_signature(const std::string& method, const std::string& url,
+                const std::vector<std::pair<std::string, std::string>>& params,
+                const std::string& consumer_secret,
+                const std::string& token_secret);
+
 /// "user:<12 hex>" for a token (a keyed hash, never the token).
 std::string scope_of_token(const std::string& token);
 

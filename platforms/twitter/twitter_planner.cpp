@@ -130,9 +130,6 @@ std::string oauth_header(const std::string& token, const std::string& method,
                                .count());
   auto nonce = to_hex(hmac_sha256(token, method + path + query_text(q) + ts))
                    .substr(0, 32);
-  std::vector<std::pair<std::string, std::string>> params;
-  for (const auto& [k, v] : q)
-    params.emplace_back(pct(k), pct(v));
   std::vector<std::pair<std::string, std::string>> oauth{
       {"oauth_consumer_key", consumer_key},
       {"oauth_nonce", nonce},
@@ -140,24 +137,10 @@ std::string oauth_header(const std::string& token, const std::string& method,
       {"oauth_timestamp", ts},
       {"oauth_token", oauth_token},
       {"oauth_version", "1.0"}};
-  for (const auto& [k, v] : oauth)
-    params.emplace_back(pct(k), pct(v));
-  std::sort(params.begin(), params.end());
-  std::string param_text;
-  for (const auto& [k, v] : params) {
-    if (!param_text.empty()) param_text += '&';
-    param_text += k + "=" + v;
-  }
-  auto base_string = method + "&" + pct(base + path) + "&" + pct(param_text);
-  auto key = pct(consumer_secret) + "&" + pct(token_secret);
-  unsigned char md[EVP_MAX_MD_SIZE];
-  std::size_t len = 0;
-  if (!EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA1", nullptr, key.data(),
-                 key.size(),
-                 reinterpret_cast<const unsigned char*>(base_string.data()),
-                 base_string.size(), md, sizeof md, &len))
-    len = 0;
-  auto sig = to_base64(std::string(reinterpret_cast<const char*>(md), len));
+  auto params = q;
+  params.insert(params.end(), oauth.begin(), oauth.end());
+  auto sig = oauth_signature(method, base + path, params, consumer_secret,
+                             token_secret);
   std::string h = "OAuth ";
   bool first = true;
   for (auto& [k, v] : oauth) {
@@ -446,6 +429,32 @@ void file_call(std::vector<served_group> groups,
 }
 
 } // namespace
+
+std::string
+oauth_signature(const std::string& method, const std::string& url,
+                const std::vector<std::pair<std::string, std::string>>& params,
+                const std::string& consumer_secret,
+                const std::string& token_secret) {
+  std::vector<std::pair<std::string, std::string>> enc;
+  for (const auto& [k, v] : params)
+    enc.emplace_back(pct(k), pct(v));
+  std::sort(enc.begin(), enc.end());
+  std::string param_text;
+  for (const auto& [k, v] : enc) {
+    if (!param_text.empty()) param_text += '&';
+    param_text += k + "=" + v;
+  }
+  auto base_string = method + "&" + pct(url) + "&" + pct(param_text);
+  auto key = pct(consumer_secret) + "&" + pct(token_secret);
+  unsigned char md[EVP_MAX_MD_SIZE];
+  std::size_t len = 0;
+  if (!EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA1", nullptr, key.data(),
+                 key.size(),
+                 reinterpret_cast<const unsigned char*>(base_string.data()),
+                 base_string.size(), md, sizeof md, &len))
+    len = 0;
+  return to_base64(std::string(reinterpret_cast<const char*>(md), len));
+}
 
 std::string scope_of_token(const std::string& token) {
   return "user:" + to_hex(hmac_sha256("adbatch-x-scope", token)).substr(0, 12);

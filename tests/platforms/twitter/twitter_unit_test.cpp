@@ -402,3 +402,20 @@ TEST_CASE("x async stats: create, poll (unfinished, finished, failed) and "
   CHECK(fetch.calls[0].headers.empty());
   CHECK(cost_of(fetch) == twitter_minimum_cost(rs, ctx));
 }
+
+TEST_CASE("x OAuth 1.0a signature: X's documented example", "[unit][twitter]") {
+  // docs.x.com "Creating a signature" (POST statuses/update).
+  auto sig = twitter::oauth_signature(
+      "POST", "https://api.twitter.com/1.1/statuses/update.json",
+      {{"status", "Hello Ladies + Gentlemen, a signed OAuth request!"},
+       {"include_entities", "true"},
+       {"oauth_consumer_key", "xvz1evFS4wEEPTGEFPHBog"},
+       {"oauth_nonce", "kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg"},
+       {"oauth_signature_method", "HMAC-SHA1"},
+       {"oauth_timestamp", "1318622958"},
+       {"oauth_token", "370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb"},
+       {"oauth_version", "1.0"}},
+      "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw",
+      "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE");
+  CHECK(sig == "hCtSmYh+iHYCEqBWrE7C7hYmtUk=");
+}
