@@ -349,3 +349,23 @@ TEST_CASE("x ads: async stats jobs are created, polled and their file fetched",
   CHECK(body(file).at("time_series_length").as_int64() == 61);
   CHECK(body(file).at("data").at(0).at("id").as_string() == camp);
 }
+
+TEST_CASE("x ads: a spent window answers 429 TOO_MANY_REQUESTS and charges nothing",
+          "[twitter][ads]") {
+  auto tw = fixed_epoch();
+  tw.ads_limit = 2;
+  auto p = make_twitter(platform_options{}, tw);
+  auto path = "/12/accounts/" + xads::account_id(1) + "/cards";
+  CHECK(p->handle(ads_req("GET", path), t0).status == 200);
+  auto second = p->handle(ads_req("GET", path), t0);
+  CHECK(second.status == 200);
+  CHECK(header(second, "x-rate-limit-remaining") == "0");
+  auto third = p->handle(ads_req("GET", path), t0);
+  CHECK(third.status == 429);
+  CHECK(body(third).at("errors").at(0).at("code").as_string() == "TOO_MANY_REQUESTS");
+  CHECK(third.acct.throttled);
+  CHECK(third.acct.quota_units == 0);
+  CHECK(header(third, "x-rate-limit-reset") == std::to_string(1700000000 + 900));
+  // Another user has its own window.
+  CHECK(p->handle(ads_req("GET", path, "tok-2"), t0).status == 200);
+}
