@@ -256,3 +256,46 @@ TEST_CASE(
   // Three requests of an org share one job: create, poll and fetch per org.
   CHECK(counters.total.calls < static_cast<std::int64_t>(rows.size()) * 3);
 }
+
+TEST_CASE(
+    "pipeline x faults: permanent errors (an account the token does not reach) "
+    "fail at once, on their first attempt",
+    "[pipeline][pg][faults][twitter]") {
+  auto wo = x_workload(13, 10, 12);
+  wo.foreign_share = 0.3;
+  auto w = bench::make_workload(wo);
+  ps::test::test_db db;
+  sim::harness_options ho;
+  ho.seed = 42;
+  ho.tls = false;
+  ho.specific = sim_specific();
+  sim::test_harness sim{std::vector<std::string>{"twitter"}, ho};
+  bench::pipeline_setup setup;
+  setup.conninfo = db.conninfo();
+  setup.base_urls[pl::platform_id::twitter] = sim.base_url("twitter");
+  setup.drain_limit = 10s;
+  bench::pipeline_result res;
+  {
+    system_fixture f;
+    res = bench::run_pipeline(*f.sys, setup, w);
+  }
+  REQUIRE(res.error.empty());
+  auto ctx = bench::plan_context_of(w, developer_token);
+  auto adapter = pl::adapter_for(pl::platform_id::twitter);
+  auto pure = pure_sim(pl::platform_id::twitter, sim.base_url("twitter"));
+  auto backend = db.backend();
+  int permanent = 0;
+  for (const auto& q : bench::served_rows(w, res, pl::platform_id::twitter)) {
+    auto want = expected_outcome(*adapter, *pure, q, ctx);
+    if (want.kind != pl::outcome_kind::permanent) continue;
+    ++permanent;
+    auto got = backend->get_request(q.org_id, q.id);
+    REQUIRE(got.ok());
+    INFO(q.request_type << " " << json::serialize(q.params));
+    CHECK(got.value().status == ps::request_status::failed);
+    CHECK(got.value().attempts == 1);
+    CHECK(got.value().error_code.value_or("") ==
+          "x_ads_UNAUTHORIZED_CLIENT_APPLICATION");
+  }
+  CHECK(permanent > 10);
+}
