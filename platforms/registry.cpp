@@ -1,8 +1,11 @@
 #include "platforms/registry.hpp"
 
 #include "platforms/google/google_adapter.hpp"
+#include "platforms/linkedin/linkedin_adapter.hpp"
 #include "platforms/meta/meta_adapter.hpp"
 #include "platforms/twitter/twitter_adapter.hpp"
+#include "platforms/snapchat/snapchat_adapter.hpp"
+#include "platforms/tiktok/tiktok_adapter.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -16,6 +19,12 @@ std::shared_ptr<const platform_adapter> adapter_for(platform_id p) {
       make_google_adapter();
   static const std::shared_ptr<const platform_adapter> twitter =
       make_twitter_adapter();
+  static const std::shared_ptr<const platform_adapter> linkedin =
+      make_linkedin_adapter();
+  static const std::shared_ptr<const platform_adapter> snapchat =
+      make_snapchat_adapter();
+  static const std::shared_ptr<const platform_adapter> tiktok =
+      make_tiktok_adapter();
   switch (p) {
   case platform_id::meta:
     return meta;
@@ -23,6 +32,12 @@ std::shared_ptr<const platform_adapter> adapter_for(platform_id p) {
     return google;
   case platform_id::twitter:
     return twitter;
+  case platform_id::linkedin:
+    return linkedin;
+  case platform_id::snapchat:
+    return snapchat;
+  case platform_id::tiktok:
+    return tiktok;
   default:
     return nullptr;
   }
@@ -37,6 +52,12 @@ plan_cost minimum_cost(platform_id p, std::span<const queued_request> requests,
     return google_minimum_cost(requests, ctx);
   case platform_id::twitter:
     return twitter_minimum_cost(requests, ctx);
+  case platform_id::linkedin:
+    return linkedin_minimum_cost(requests, ctx);
+  case platform_id::snapchat:
+    return snapchat_minimum_cost(requests, ctx);
+  case platform_id::tiktok:
+    return tiktok_minimum_cost(requests, ctx);
   default:
     return {};
   }

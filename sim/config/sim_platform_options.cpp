@@ -179,6 +179,9 @@ void read_tiktok(section& s, sim::tiktok_options& t) {
   s.integer("max_advertiser_ids", t.max_advertiser_ids, 1, 1'000'000);
   s.integer("max_page_size", t.max_page_size, 1, 1'000'000);
   s.integer("max_report_page_size", t.max_report_page_size, 1, 1'000'000);
+  s.integer("max_library_page_size", t.max_library_page_size, 1, 1'000'000);
+  s.integer("max_events", t.max_events, 1, 1'000'000);
+  s.integer("ownership_modulus", t.ownership_modulus, 0, 1'000'000);
 }
 
 void read_linkedin(section& s, const YAML::Node& node, const context& ctx,
@@ -213,6 +216,7 @@ void read_linkedin(section& s, const YAML::Node& node, const context& ctx,
   s.integer("max_analytics_fields", l.max_analytics_fields, 1, 1000);
   s.integer("max_analytics_elements", l.max_analytics_elements, 1, 100'000'000);
   s.integer("max_analytics_days", l.max_analytics_days, 1, 36500);
+  s.integer("ownership_modulus", l.ownership_modulus, 1, 10000);
 }
 
 void read_twitter(section& s, const YAML::Node& node, const context& ctx,
@@ -367,6 +371,9 @@ void print_platform_options(YAML::Emitter& out, const std::string& platform,
     kv(out, "max_advertiser_ids", t.max_advertiser_ids);
     kv(out, "max_page_size", t.max_page_size);
     kv(out, "max_report_page_size", t.max_report_page_size);
+    kv(out, "max_library_page_size", t.max_library_page_size);
+    kv(out, "max_events", t.max_events);
+    kv(out, "ownership_modulus", t.ownership_modulus);
   } else if (platform == "linkedin") {
     const auto& l = o.linkedin;
     out << YAML::Key << "catalog" << YAML::Value << YAML::BeginMap;
@@ -390,6 +397,7 @@ void print_platform_options(YAML::Emitter& out, const std::string& platform,
     kv(out, "max_analytics_fields", l.max_analytics_fields);
     kv(out, "max_analytics_elements", l.max_analytics_elements);
     kv(out, "max_analytics_days", l.max_analytics_days);
+    kv(out, "ownership_modulus", l.ownership_modulus);
   } else if (platform == "twitter") {
     const auto& t = o.twitter;
     kv(out, "app_limit", t.app_limit);

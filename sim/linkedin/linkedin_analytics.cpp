@@ -208,6 +208,30 @@ http_response handle_analytics(const query_map& q, request_context& ctx) {
                         "At least one facet (accounts, campaignGroups, campaigns, creatives) is required");
 
   auto& data = ctx.data;
+  // Every facet value must be an object the member may access.
+  auto check_owned = [&](const std::vector<std::string>& urns, const char* type,
+                         auto account_of) -> std::optional<http_response> {
+    for (auto& urn : urns)
+      if (auto id = urn_id(urn, type))
+        if (auto acct = account_of(*id); acct && !ctx.owns(*acct))
+          return access_denied("adAnalytics.FINDER-" + q.at("q") + " " + urn);
+    return std::nullopt;
+  };
+  if (auto e = check_owned(*accounts, "sponsoredAccount", [&](std::int64_t id) {
+        return data.has_account(id) ? std::optional<std::int64_t>{id} : std::nullopt;
+      }))
+    return *e;
+  if (auto e = check_owned(*groups, "sponsoredCampaignGroup",
+                           [&](std::int64_t id) { return data.account_of_group(id); }))
+    return *e;
+  if (auto e = check_owned(*campaigns, "sponsoredCampaign",
+                           [&](std::int64_t id) { return data.account_of_campaign(id); }))
+    return *e;
+  if (auto e = check_owned(*creatives, "sponsoredCreative", [&](std::int64_t id) {
+        auto c = data.campaign_of_creative(id);
+        return c ? data.account_of_campaign(*c) : std::nullopt;
+      }))
+    return *e;
   std::set<std::int64_t> selected;  // campaigns
   bool first_facet = true;
   auto narrow = [&](const std::set<std::int64_t>& s) {

@@ -95,6 +95,7 @@ metrics& metrics::operator+=(const metrics& o) {
   video_views += o.video_views;
   one_click_leads += o.one_click_leads;
   external_website_conversions += o.external_website_conversions;
+  lead_contact_shares += o.lead_contact_shares;
   cost_micros += o.cost_micros;
   return *this;
 }
@@ -110,7 +111,7 @@ std::optional<json::value> metrics::field(std::string_view name) const {
   if (name == "videoViews") return json::value(video_views);
   if (name == "oneClickLeads") return json::value(one_click_leads);
   if (name == "leadGenerationMailContactInfoShares")
-    return json::value(one_click_leads / 2);
+    return json::value(lead_contact_shares);
   if (name == "externalWebsiteConversions")
     return json::value(external_website_conversions);
   if (name == "totalEngagements")
@@ -341,6 +342,152 @@ std::optional<json::object> catalog::lead(std::string_view id) const {
        {"consentResponses", json::array{}}}}};
 }
 
+namespace {
+
+// Ids base + index * per + n of `per` objects per account.
+std::vector<std::int64_t> dense_ids(const catalog& c, std::int64_t account,
+                                    std::int64_t base, int per) {
+  std::vector<std::int64_t> ids;
+  if (!c.has_account(account)) return ids;
+  for (int n = 0; n < per; ++n) ids.push_back(base + (account - account_base) * per + n);
+  return ids;
+}
+
+std::optional<std::int64_t> dense_owner(const catalog& c, std::int64_t id,
+                                        std::int64_t base, int per) {
+  if (id < base) return std::nullopt;
+  auto acct = account_base + (id - base) / per;
+  if (!c.has_account(acct)) return std::nullopt;
+  return acct;
+}
+
+} // namespace
+
+std::vector<std::int64_t> catalog::lead_form_ids(std::int64_t account) const {
+  return dense_ids(*this, account, lead_form_base, lead_forms_per_account);
+}
+
+std::optional<std::int64_t> catalog::account_of_lead_form(std::int64_t form) const {
+  return dense_owner(*this, form, lead_form_base, lead_forms_per_account);
+}
+
+json::object catalog::lead_form(std::int64_t id) const {
+  auto acct = *account_of_lead_form(id);
+  auto n = (id - lead_form_base) % lead_forms_per_account;
+  auto r = mix(static_cast<std::uint64_t>(id), 3);
+  std::int64_t created = epoch_2024_ms + static_cast<std::int64_t>(r % 60) * 24 * hour_ms;
+  auto question = [](int qid, const char* name, const char* field) {
+    return json::object{{"questionId", qid},
+                        {"name", name},
+                        {"predefinedField", field},
+                        {"question", json::object{{"localized", json::object{{"en_US", name}}}}}};
+  };
+  return json::object{
+    {"id", id},
+    {"owner", json::object{{"sponsoredAccount", account_urn(acct)}}},
+    {"name", "Sim Lead Form " + std::to_string(id - lead_form_base + 1)},
+    {"state", n == 0 ? "PUBLISHED" : "DRAFT"},
+    {"versionId", 1},
+    {"creationLocale", json::object{{"country", "US"}, {"language", "en"}}},
+    {"content",
+     json::object{{"headline", json::object{{"localized", json::object{{"en_US", "Get the guide"}}}}},
+                  {"questions", json::array{question(1, "firstName", "FIRST_NAME"),
+                                            question(2, "lastName", "LAST_NAME"),
+                                            question(3, "email", "EMAIL")}}}},
+    {"created", created},
+    {"lastModified", created + 2 * 24 * hour_ms}};
+}
+
+std::vector<std::int64_t> catalog::segment_ids(std::int64_t account) const {
+  return dense_ids(*this, account, dmp_segment_base, segments_per_account);
+}
+
+std::optional<std::int64_t> catalog::account_of_segment(std::int64_t segment) const {
+  return dense_owner(*this, segment, dmp_segment_base, segments_per_account);
+}
+
+json::object catalog::segment(std::int64_t id) const {
+  auto acct = *account_of_segment(id);
+  auto n = (id - dmp_segment_base) % segments_per_account;
+  auto r = mix(static_cast<std::uint64_t>(id), 4);
+  static constexpr std::array types{"COMPANY_LIST_UPLOAD", "USER_LIST_UPLOAD", "RETARGETING"};
+  bool ready = r % 4 != 0;
+  std::int64_t created = epoch_2024_ms + static_cast<std::int64_t>(r % 90) * 24 * hour_ms;
+  auto size = static_cast<std::int64_t>(300 + (r >> 8) % 90000);
+  return json::object{
+    {"id", id},
+    {"account", account_urn(acct)},
+    {"name", "Sim Audience " + std::to_string(id - dmp_segment_base + 1)},
+    {"type", types[static_cast<std::size_t>(n) % types.size()]},
+    {"sourcePlatform", n == 2 ? "LINKEDIN" : "LIST_UPLOAD"},
+    {"destinations",
+     json::array{json::object{{"destination", "LINKEDIN"},
+                              {"status", ready ? "READY" : "BUILDING"},
+                              {"audienceSize", ready ? size : 0},
+                              {"matchedCount", ready ? size * 7 / 10 : 0}}}},
+    {"created", created},
+    {"lastModified", created + 3 * 24 * hour_ms}};
+}
+
+std::vector<std::int64_t> catalog::conversion_ids(std::int64_t account) const {
+  return dense_ids(*this, account, conversion_base, conversions_per_account);
+}
+
+std::optional<std::int64_t> catalog::account_of_conversion(std::int64_t conv) const {
+  return dense_owner(*this, conv, conversion_base, conversions_per_account);
+}
+
+json::object catalog::conversion(std::int64_t id) const {
+  auto acct = *account_of_conversion(id);
+  auto n = (id - conversion_base) % conversions_per_account;
+  auto r = mix(static_cast<std::uint64_t>(id), 5);
+  json::array campaigns;
+  auto cids = campaign_ids(acct);
+  for (std::size_t i = 0; i < cids.size() && i < 2; ++i) campaigns.push_back(json::value(campaign_urn(cids[i])));
+  std::int64_t created = epoch_2024_ms + static_cast<std::int64_t>(r % 30) * 24 * hour_ms;
+  return json::object{
+    {"id", id},
+    {"account", account_urn(acct)},
+    {"name", n == 0 ? "Sim Lead Conversion " + std::to_string(id - conversion_base + 1)
+                    : "Sim Purchase " + std::to_string(id - conversion_base + 1)},
+    {"type", n == 0 ? "LEAD" : "PURCHASE"},
+    {"attributionType", (r >> 4) % 2 ? "LAST_TOUCH_BY_CAMPAIGN" : "LAST_TOUCH_BY_CONVERSION"},
+    {"postClickAttributionWindowSize", 30},
+    {"viewThroughAttributionWindowSize", 7},
+    {"enabled", (r >> 8) % 5 != 0},
+    {"conversionMethod", "INSIGHT_TAG"},
+    {"value", money(std::to_string(5 + (r >> 12) % 95) + ".00")},
+    {"campaigns", std::move(campaigns)},
+    {"created", created},
+    {"lastModified", created + 24 * hour_ms}};
+}
+
+std::vector<json::object> catalog::targeting_facets() const {
+  struct facet {
+    const char* name;
+    const char* entity;
+    bool typeahead;
+  };
+  static constexpr std::array facets{
+    facet{"locations", "GEO", true},          facet{"profileLocations", "GEO", true},
+    facet{"interfaceLocales", "LOCALE", false}, facet{"industries", "INDUSTRY", false},
+    facet{"seniorities", "SENIORITY", false}, facet{"titles", "TITLE", true},
+    facet{"skills", "SKILL", true},           facet{"employers", "ORGANIZATION", true},
+    facet{"staffCountRanges", "STAFF_COUNT_RANGE", false},
+    facet{"ageRanges", "AGE_RANGE", false},   facet{"genders", "GENDER", false},
+    facet{"audienceMatchingSegments", "DMP_SEGMENT", false}};
+  std::vector<json::object> out;
+  for (auto& f : facets) {
+    json::array finders{"AD_TARGETING_FACET"};
+    if (f.typeahead) finders.push_back("TYPEAHEAD");
+    out.push_back(json::object{{"facetName", f.name},
+                               {"adTargetingFacetUrn", std::string{"urn:li:adTargetingFacet:"} + f.name},
+                               {"entityTypes", json::array{f.entity}},
+                               {"availableEntityFinders", std::move(finders)}});
+  }
+  return out;
+}
+
 metrics catalog::campaign_day(std::int64_t campaign, std::int64_t day) const {
   auto r = mix(static_cast<std::uint64_t>(campaign), 0xda70000000ULL + static_cast<std::uint64_t>(day));
   metrics m;
@@ -354,6 +501,7 @@ metrics catalog::campaign_day(std::int64_t campaign, std::int64_t day) const {
   m.video_views = static_cast<std::int64_t>((r >> 36) % 40);
   m.one_click_leads = m.clicks / 20;
   m.external_website_conversions = m.clicks / 15;
+  m.lead_contact_shares = m.one_click_leads / 2;
   m.cost_micros = m.clicks * (2000000 + static_cast<std::int64_t>((r >> 40) % 7000000));
   return m;
 }
@@ -375,6 +523,7 @@ metrics catalog::creative_day(std::int64_t creative, std::int64_t day) const {
   m.video_views = share(c.video_views, parts, k);
   m.one_click_leads = share(c.one_click_leads, parts, k);
   m.external_website_conversions = share(c.external_website_conversions, parts, k);
+  m.lead_contact_shares = share(c.lead_contact_shares, parts, k);
   m.cost_micros = share(c.cost_micros, parts, k);
   return m;
 }

@@ -31,6 +31,12 @@ inline constexpr std::int64_t campaign_group_base = 612000000;
 inline constexpr std::int64_t campaign_base = 671000000;
 inline constexpr std::int64_t creative_base = 7310000000;
 inline constexpr std::int64_t lead_form_base = 9100000;
+inline constexpr std::int64_t dmp_segment_base = 15000000;
+inline constexpr std::int64_t conversion_base = 4400000;
+/// Lead forms, DMP segments (audiences) and conversions per account.
+inline constexpr int lead_forms_per_account = 2;
+inline constexpr int segments_per_account = 3;
+inline constexpr int conversions_per_account = 2;
 
 /// "urn:li:sponsoredAccount:123" and friends.
 std::string account_urn(std::int64_t id);
@@ -55,6 +61,9 @@ struct metrics {
   std::int64_t video_views = 0;
   std::int64_t one_click_leads = 0;
   std::int64_t external_website_conversions = 0;
+  /// leadGenerationMailContactInfoShares (half the one-click leads of each
+  /// campaign-day, summed: additive over days and entities).
+  std::int64_t lead_contact_shares = 0;
   std::int64_t cost_micros = 0;  ///< local currency (USD), micro units
 
   metrics& operator+=(const metrics& o);
@@ -97,6 +106,25 @@ public:
   /// The stable id of the n-th lead of an account (also used by the
   /// LinkedIn webhook sender so notifications point at existing leads).
   std::string lead_id(std::int64_t account, int n) const;
+
+  /// Lead forms of an account (lead_forms_per_account, ids
+  /// lead_form_base + index * 2 + n) and the form with that id.
+  std::vector<std::int64_t> lead_form_ids(std::int64_t account) const;
+  std::optional<std::int64_t> account_of_lead_form(std::int64_t form) const;
+  boost::json::object lead_form(std::int64_t id) const;
+
+  /// DMP segments (matched audiences) of an account.
+  std::vector<std::int64_t> segment_ids(std::int64_t account) const;
+  std::optional<std::int64_t> account_of_segment(std::int64_t segment) const;
+  boost::json::object segment(std::int64_t id) const;
+
+  /// Conversion rules of an account.
+  std::vector<std::int64_t> conversion_ids(std::int64_t account) const;
+  std::optional<std::int64_t> account_of_conversion(std::int64_t conv) const;
+  boost::json::object conversion(std::int64_t id) const;
+
+  /// The ad targeting facets (the same for every member).
+  std::vector<boost::json::object> targeting_facets() const;
 
   /// Metrics of one campaign on one day (days since 1970-01-01).
   metrics campaign_day(std::int64_t campaign, std::int64_t day) const;

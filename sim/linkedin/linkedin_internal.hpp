@@ -33,7 +33,16 @@ struct request_context {
   double partial_batch_rate = 0.0;
   std::mt19937_64* rng = nullptr;
   std::string path_prefix;  ///< "/rest/adAccounts/1/adCampaigns", for paging links
+  std::string token;        ///< the caller's access token (ownership)
+
+  /// Whether the caller may access this ad account.
+  bool owns(std::int64_t account) const { return owns_account(opts, token, account); }
 };
+
+/// LinkedIn's answer for an object the member may not access: 403
+/// ACCESS_DENIED (serviceErrorCode 100) "Not enough permissions to access:
+/// <what>".
+http_response access_denied(std::string_view what);
 
 /// A Rest.li error answer: `{"status":s,"code":c,"message":m}` (+
 /// serviceErrorCode when given).
@@ -53,6 +62,9 @@ struct collection {
   std::function<std::vector<boost::json::object>()> all;
   /// Accepted finder names (q=...).
   std::vector<std::string> finders;
+  /// Set when some keys belong to accounts the caller may not access: true
+  /// for those (GET answers 403, BATCH_GET a 403 entry in errors).
+  std::function<bool(const std::string&)> forbidden;
 };
 
 /// GET /collection/{key}
@@ -66,6 +78,12 @@ http_response handle_finder(const collection& c, const query_map& q,
                             request_context& ctx);
 /// GET /leadFormResponses?q=owner&...
 http_response handle_lead_finder(const query_map& q, request_context& ctx);
+/// GET /{dmpSegments|conversions}?q=account&account=<urn> and
+/// GET /leadForms?q=owner&owner=(sponsoredAccount:<urn>): one account's
+/// objects, paged. `entities` lists the account's objects.
+http_response handle_account_finder(
+    const std::string& resource, const query_map& q, request_context& ctx,
+    const std::function<std::vector<boost::json::object>(std::int64_t)>& entities);
 /// GET /adAnalytics?q=analytics|statistics&...
 http_response handle_analytics(const query_map& q, request_context& ctx);
 

@@ -204,6 +204,7 @@ private:
     for (auto& p : *params) q[p.name] = p.raw_value;
 
     // 5. Route (before any budget is spent: unknown resources cost nothing).
+    token_ = token;
     auto route = resolve(segs, q);
     if (!route.error.body.empty()) return with_label(std::move(route.error), label);
     label += ":" + route.kind;
@@ -234,13 +235,18 @@ private:
     auto& member = budget(member_day_, token + '\n' + quota_key, li_.member_daily_limit);
     if (app.remaining(now) < 1) return throttled(label, "APPLICATION");
     if (member.remaining(now) < 1) return throttled(label, "MEMBER");
-    app.spend(1, now);
-    member.spend(1, now);
 
-    request_context ctx{data_, li_, opts_, f.partial_batch_rate, &rng_, std::string{path}};
+    request_context ctx{data_, li_, opts_, f.partial_batch_rate, &rng_, std::string{path}, token};
     auto r = route.run(q, ctx);
     r.acct.endpoint = label;
-    r.acct.quota_units = 1;
+    // Only served calls spend the daily budgets: error answers (bad
+    // parameters, objects the member may not access, ...) are free.
+    bool served = r.status < 400;
+    if (served) {
+      app.spend(1, now);
+      member.spend(1, now);
+    }
+    r.acct.quota_units = served ? 1 : 0;
     return r;
   }
 
@@ -274,8 +280,14 @@ private:
         auto key = restli::parse(segs[1]);
         std::string id = key && key->is_string() ? key->str() : segs[1];
         rr.kind = "get";
-        rr.run = [this, id](const query_map& qm, request_context&) {
-          collection c{"leadFormResponses", [this](const std::string& k) { return data_.lead(k); }, {}, {}};
+        rr.run = [this, id](const query_map& qm, request_context& ctx) {
+          collection c{"leadFormResponses", [this](const std::string& k) { return data_.lead(k); }, {}, {}, {}};
+          c.forbidden = [this, &ctx](const std::string& k) {
+            auto lead = data_.lead(k);
+            if (!lead) return false;
+            auto acct = urn_id(lead->at("owner").at("sponsoredAccount").as_string(), "sponsoredAccount");
+            return acct && !ctx.owns(*acct);
+          };
           return handle_get(c, id, qm);
         };
         return rr;
@@ -286,6 +298,102 @@ private:
       }
       rr.kind = "finder";
       rr.run = [](const query_map& qm, request_context& ctx) { return handle_lead_finder(qm, ctx); };
+      return rr;
+    }
+    if (res == "adTargetingFacets") {
+      // GET_ALL: the facets are the same for every member.
+      if (segs.size() != 1 || q.count("q") || q.count("ids")) {
+        rr.error = restli_error(400, "ILLEGAL_ARGUMENT",
+                                "adTargetingFacets supports GET_ALL only");
+        return rr;
+      }
+      rr.kind = "get_all";
+      rr.run = [this](const query_map& qm, request_context& ctx) {
+        http_response err;
+        auto p = parse_page(qm, ctx.opts.max_page_count, err);
+        if (!p) return err;
+        p->count = qm.count("count") ? p->count : 1000;
+        auto all = data_.targeting_facets();
+        auto fields = projection_fields(qm);
+        boost::json::array elements;
+        auto total = static_cast<std::int64_t>(all.size());
+        for (auto i = p->start; i < total && i < p->start + p->count; ++i)
+          elements.push_back(project(all[static_cast<std::size_t>(i)], fields));
+        auto n = static_cast<std::int64_t>(elements.size());
+        auto r = json_ok(json::object{{"elements", std::move(elements)},
+                                      {"paging", paging_object(*p, total, "")}});
+        r.acct.items = n;
+        return r;
+      };
+      return rr;
+    }
+    if (res == "dmpSegments" || res == "conversions" || res == "leadForms") {
+      using entities_fn = std::function<std::vector<json::object>(std::int64_t)>;
+      entities_fn entities;
+      std::function<std::optional<std::int64_t>(std::int64_t)> owner_of;
+      std::function<json::object(std::int64_t)> one;
+      std::string urn_type;
+      if (res == "dmpSegments") {
+        entities = [this](std::int64_t a) {
+          std::vector<json::object> out;
+          for (auto id : data_.segment_ids(a)) out.push_back(data_.segment(id));
+          return out;
+        };
+        owner_of = [this](std::int64_t id) { return data_.account_of_segment(id); };
+        one = [this](std::int64_t id) { return data_.segment(id); };
+        urn_type = "dmpSegment";
+      } else if (res == "conversions") {
+        entities = [this](std::int64_t a) {
+          std::vector<json::object> out;
+          for (auto id : data_.conversion_ids(a)) out.push_back(data_.conversion(id));
+          return out;
+        };
+        owner_of = [this](std::int64_t id) { return data_.account_of_conversion(id); };
+        one = [this](std::int64_t id) { return data_.conversion(id); };
+        urn_type = "conversion";
+      } else {
+        entities = [this](std::int64_t a) {
+          std::vector<json::object> out;
+          for (auto id : data_.lead_form_ids(a)) out.push_back(data_.lead_form(id));
+          return out;
+        };
+        owner_of = [this](std::int64_t id) { return data_.account_of_lead_form(id); };
+        one = [this](std::int64_t id) { return data_.lead_form(id); };
+        urn_type = "leadGenForm";
+      }
+      if (segs.size() == 2) {
+        auto key = decoded_key(segs[1]);
+        if (!key) {
+          rr.error = restli_error(400, "ILLEGAL_ARGUMENT", "Malformed key in path");
+          return rr;
+        }
+        rr.kind = "get";
+        rr.run = [res, k = *key, owner_of, one, urn_type](const query_map& qm, request_context& ctx) {
+          collection c;
+          c.label = res;
+          c.find = [&](const std::string& key) -> std::optional<json::object> {
+            auto id = urn_id(key, urn_type);
+            if (!id || !owner_of(*id)) return std::nullopt;
+            return one(*id);
+          };
+          c.forbidden = [&](const std::string& key) {
+            auto id = urn_id(key, urn_type);
+            auto acct = id ? owner_of(*id) : std::nullopt;
+            return acct && !ctx.owns(*acct);
+          };
+          return handle_get(c, k, qm);
+        };
+        return rr;
+      }
+      if (segs.size() != 1 || !q.count("q")) {
+        rr.error = restli_error(400, "ILLEGAL_ARGUMENT",
+                                res + (res == "leadForms" ? " requires q=owner" : " requires q=account"));
+        return rr;
+      }
+      rr.kind = "finder";
+      rr.run = [res, entities](const query_map& qm, request_context& ctx) {
+        return handle_account_finder(res, qm, ctx, entities);
+      };
       return rr;
     }
     if (res != "adAccounts") return not_found(res);
@@ -301,6 +409,10 @@ private:
       auto acct = acct_key ? urn_id(*acct_key, "sponsoredAccount") : std::nullopt;
       if (!acct || !data_.has_account(*acct)) {
         rr.error = restli_error(404, "NOT_FOUND", "Not found: ad account " + segs[1]);
+        return rr;
+      }
+      if (!owns_account(li_, token_, *acct)) {
+        rr.error = access_denied("adAccounts/" + account_urn(*acct) + "/" + segs[2]);
         return rr;
       }
       auto& sub = segs[2];
@@ -357,10 +469,16 @@ private:
       if (!id || !data_.has_account(*id)) return std::nullopt;
       return data_.account(*id);
     };
-    c.all = [this] {
+    // The search finder lists the accounts the member may access.
+    c.all = [this, token = token_] {
       std::vector<json::object> out;
-      for (auto id : data_.account_ids()) out.push_back(data_.account(id));
+      for (auto id : data_.account_ids())
+        if (owns_account(li_, token, id)) out.push_back(data_.account(id));
       return out;
+    };
+    c.forbidden = [this, token = token_](const std::string& k) {
+      auto id = urn_id(k, "sponsoredAccount");
+      return id && data_.has_account(*id) && !owns_account(li_, token, *id);
     };
     return c;
   }
@@ -450,9 +568,30 @@ private:
   double time_scale_;
   std::unordered_map<std::string, rate_window> app_day_;     ///< by resource
   std::unordered_map<std::string, rate_window> member_day_;  ///< by token + resource
+  std::string token_;  ///< the caller of the request being routed
 };
 
 } // namespace
+
+namespace linkedin {
+
+bool owns_account(const linkedin_options& opts, std::string_view token,
+                  std::int64_t account_id) {
+  // Scoped tokens "org-<k>" / "org-<k>-<anything>": k % m; others own all.
+  if (token.substr(0, 4) != "org-") return true;
+  auto rest = token.substr(4);
+  auto m = static_cast<std::uint64_t>(std::max(1, opts.ownership_modulus));
+  std::size_t i = 0;
+  std::uint64_t k = 0;
+  for (; i < rest.size() && rest[i] >= '0' && rest[i] <= '9'; ++i)
+    k = (k * 10 + static_cast<std::uint64_t>(rest[i] - '0')) % m;
+  if (i == 0 || (i < rest.size() && rest[i] != '-')) return true;
+  auto index = account_id - account_base;  // 0-based: (i-1) of the 1-based rule
+  if (index < 0) return false;
+  return static_cast<std::uint64_t>(index) % m == k;
+}
+
+} // namespace linkedin
 
 std::unique_ptr<platform> make_linkedin(const platform_options& opts,
                                         const linkedin_options& li) {

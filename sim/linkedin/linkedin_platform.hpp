@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/core/platform.hpp"
@@ -40,7 +41,19 @@ struct linkedin_options {
   int max_analytics_elements = 15000;
   /// adAnalytics: longest dateRange in days (a simulator bound).
   int max_analytics_days = 1830;
+  /// Scoped tokens: an access token `org-<k>` or `org-<k>-<anything>` may
+  /// access ad account index i (1-based: account_base + i - 1) iff
+  /// (i-1) % ownership_modulus == k % ownership_modulus; any other token
+  /// accesses every account (the official-client compat tests).
+  int ownership_modulus = 5;
 };
+
+namespace linkedin {
+/// Whether `token` may access the ad account with that id (see
+/// linkedin_options::ownership_modulus).
+bool owns_account(const linkedin_options& opts, std::string_view token,
+                  std::int64_t account_id);
+} // namespace linkedin
 
 /// make_linkedin(opts) with LinkedIn-specific knobs.
 std::unique_ptr<platform> make_linkedin(const platform_options& opts,

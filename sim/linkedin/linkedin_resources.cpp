@@ -99,6 +99,11 @@ http_response restli_error(int status, std::string_view code,
   return r;
 }
 
+http_response access_denied(std::string_view what) {
+  return restli_error(403, "ACCESS_DENIED",
+                      "Not enough permissions to access: " + std::string{what}, 100);
+}
+
 http_response json_ok(const json::object& body) {
   http_response r;
   r.status = 200;
@@ -176,6 +181,7 @@ json::object project(const json::object& o, const std::vector<std::string>& fiel
 
 http_response handle_get(const collection& c, const std::string& key,
                          const query_map& q) {
+  if (c.forbidden && c.forbidden(key)) return access_denied(c.label + " " + key);
   auto entity = c.find(key);
   if (!entity)
     return restli_error(404, "NOT_FOUND", "Not found: " + key);
@@ -215,6 +221,16 @@ http_response handle_batch_get(const collection& c, const query_map& q,
       errors[key] = json::object{{"status", 500},
                                  {"code", "INTERNAL_SERVER_ERROR"},
                                  {"message", "Internal Server Error"}};
+      continue;
+    }
+    if (c.forbidden && c.forbidden(item.str())) {
+      statuses[key] = 403;
+      errors[key] = json::object{
+        {"status", 403},
+        {"serviceErrorCode", 100},
+        {"code", "ACCESS_DENIED"},
+        {"message", detail::valid_utf8("Not enough permissions to access: " + c.label + " "
+                                       + item.str())}};
       continue;
     }
     if (auto entity = c.find(item.str())) {
@@ -293,6 +309,8 @@ http_response handle_lead_finder(const query_map& q, request_context& ctx) {
   if (!account)
     return restli_error(400, "ILLEGAL_ARGUMENT",
                         "Invalid value for param owner: expected (sponsoredAccount:urn:li:sponsoredAccount:<id>)");
+  if (ctx.data.has_account(*account) && !ctx.owns(*account))
+    return access_denied("leadFormResponses.FINDER-owner " + account_urn(*account));
   auto lt_it = q.find("leadType");
   if (lt_it == q.end())
     return restli_error(400, "ILLEGAL_ARGUMENT", "Missing required parameter: leadType");
@@ -333,6 +351,45 @@ http_response handle_lead_finder(const query_map& q, request_context& ctx) {
     });
   }
   auto body = collection_answer(std::move(all), *p, q, ctx);
+  auto r = json_ok(body);
+  r.acct.items = static_cast<std::int64_t>(body.at("elements").as_array().size());
+  return r;
+}
+
+} // namespace adbatch::sim::linkedin
+
+namespace adbatch::sim::linkedin {
+
+http_response handle_account_finder(
+    const std::string& resource, const query_map& q, request_context& ctx,
+    const std::function<std::vector<json::object>(std::int64_t)>& entities) {
+  // dmpSegments and conversions: q=account&account=<urn>; leadForms:
+  // q=owner&owner=(sponsoredAccount:<urn>).
+  bool by_owner = resource == "leadForms";
+  const std::string finder = by_owner ? "owner" : "account";
+  if (q.at("q") != finder)
+    return restli_error(400, "ILLEGAL_ARGUMENT",
+                        "Finder '" + q.at("q") + "' is not supported by " + resource);
+  auto it = q.find(finder);
+  if (it == q.end())
+    return restli_error(400, "ILLEGAL_ARGUMENT", "Missing required parameter: " + finder);
+  auto v = restli::parse(it->second);
+  const restli::value* leaf = v ? (by_owner ? v->find("sponsoredAccount") : &*v) : nullptr;
+  std::optional<std::int64_t> account;
+  if (leaf && leaf->is_string()) account = urn_id(leaf->str(), "sponsoredAccount");
+  if (!account || (leaf->str().rfind("urn:li:", 0) != 0))
+    return restli_error(400, "ILLEGAL_ARGUMENT",
+                        "Invalid value for param " + finder
+                          + (by_owner ? ": expected (sponsoredAccount:urn:li:sponsoredAccount:<id>)"
+                                      : ": expected urn:li:sponsoredAccount:<id>"));
+  if (!ctx.data.has_account(*account))
+    return restli_error(404, "NOT_FOUND", "Not found: " + account_urn(*account));
+  if (!ctx.owns(*account))
+    return access_denied(resource + ".FINDER-" + finder + " " + account_urn(*account));
+  http_response err;
+  auto p = parse_page(q, ctx.opts.max_page_count, err);
+  if (!p) return err;
+  auto body = collection_answer(entities(*account), *p, q, ctx);
   auto r = json_ok(body);
   r.acct.items = static_cast<std::int64_t>(body.at("elements").as_array().size());
   return r;

@@ -28,9 +28,38 @@ bool hex_field(std::string_view s, std::uint64_t& out) {
   return ec == std::errc{} && p == s.data() + s.size();
 }
 
-int depth(kind k) { return static_cast<int>(k); }
+/// Tree depth: organization 1, ad account 2, ..., ad 5; account-level
+/// assets sit at depth 3 beside campaigns.
+int depth(kind k) { return account_asset(k) ? 3 : static_cast<int>(k); }
 
 } // namespace
+
+bool account_asset(kind k) {
+  return k == kind::creative || k == kind::media || k == kind::segment || k == kind::pixel;
+}
+
+int asset_count(std::uint64_t seed, kind k, int org, int account) {
+  switch (k) {
+  case kind::creative: return 5 + static_cast<int>(mix(seed, 50, org, account) % 20);
+  case kind::media: return 5 + static_cast<int>(mix(seed, 51, org, account) % 15);
+  case kind::segment: return 2 + static_cast<int>(mix(seed, 52, org, account) % 8);
+  case kind::pixel: return 1;  // Snapchat: one Snap Pixel per ad account
+  default: return 0;
+  }
+}
+
+bool owns_org(std::string_view token, int org) {
+  // "org-<k>" or "org-<k>-<anything>", k a non-negative decimal.
+  if (token.substr(0, 4) != "org-") return true;
+  auto rest = token.substr(4);
+  std::size_t i = 0;
+  std::uint64_t k = 0;
+  while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9' && i < 18)
+    k = k * 10 + static_cast<std::uint64_t>(rest[i++] - '0');
+  if (i == 0 || (i < rest.size() && rest[i] != '-')) return true;
+  return org >= 1
+         && static_cast<std::uint64_t>(org - 1) % ownership_modulus == k % ownership_modulus;
+}
 
 std::uint64_t mix(std::uint64_t seed, std::uint64_t a, std::uint64_t b, std::uint64_t c,
                   std::uint64_t d) {
@@ -69,8 +98,14 @@ int ad_count(std::uint64_t seed, int org, int account, int campaign, int squad) 
 }
 
 std::string id_of(std::uint64_t seed, const node& n) {
-  auto d = depth(n.type);
   char buf[48];
+  if (account_asset(n.type)) {
+    std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-8000-0000%08x", type_tag(seed, n.type),
+                  static_cast<unsigned>(n.org), static_cast<unsigned>(n.account),
+                  static_cast<unsigned>(n.item));
+    return buf;
+  }
+  auto d = depth(n.type);
   std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-8%03x-%04x%08x", type_tag(seed, n.type),
                 static_cast<unsigned>(n.org), static_cast<unsigned>(d >= 2 ? n.account : 0),
                 static_cast<unsigned>(d >= 3 ? n.campaign : 0),
@@ -91,6 +126,16 @@ std::optional<node> parse_id(std::uint64_t seed, std::string_view id, kind expec
   if (tag != type_tag(seed, expected)) return std::nullopt;
   node n{expected, static_cast<int>(org), static_cast<int>(acct), static_cast<int>(camp),
          static_cast<int>(squad), static_cast<int>(ad)};
+  if (account_asset(expected)) {
+    n.ad = 0;
+    n.item = static_cast<int>(ad);
+    if (n.org < 1 || n.org > org_count || n.account < 1
+        || n.account > account_count(seed, n.org) || camp != 0 || squad != 0 || ad > 0xffffff
+        || n.item < 1 || n.item > asset_count(seed, expected, n.org, n.account))
+      return std::nullopt;
+    if (id_of(seed, n) != id) return std::nullopt;
+    return n;
+  }
   auto d = depth(expected);
   // Each level must exist; levels below the type must be 0.
   if (n.org < 1 || n.org > org_count) return std::nullopt;
@@ -123,6 +168,11 @@ std::vector<node> children(std::uint64_t seed, const node& parent, kind child) {
         self(self, node{kind::adaccount, n.org, a, 0, 0, 0});
       break;
     case kind::adaccount:
+      if (account_asset(child)) {
+        for (int i = 1, ni = asset_count(seed, child, n.org, n.account); i <= ni; ++i)
+          out.push_back(node{child, n.org, n.account, 0, 0, 0, i});
+        break;
+      }
       for (int c = 1, nc = campaign_count(seed, n.org, n.account); c <= nc; ++c)
         self(self, node{kind::campaign, n.org, n.account, c, 0, 0});
       break;
@@ -134,10 +184,12 @@ std::vector<node> children(std::uint64_t seed, const node& parent, kind child) {
       for (int d = 1, nd = ad_count(seed, n.org, n.account, n.campaign, n.squad); d <= nd; ++d)
         self(self, node{kind::ad, n.org, n.account, n.campaign, n.squad, d});
       break;
-    case kind::ad: break;
+    default: break;
     }
   };
-  if (depth(child) > depth(parent.type)) walk(walk, parent);
+  if (account_asset(parent.type)) return out;
+  if (account_asset(child) ? depth(parent.type) < 3 : depth(child) > depth(parent.type))
+    walk(walk, parent);
   return out;
 }
 
@@ -148,6 +200,10 @@ std::string_view singular(kind k) {
   case kind::campaign: return "campaign";
   case kind::adsquad: return "adsquad";
   case kind::ad: return "ad";
+  case kind::creative: return "creative";
+  case kind::media: return "media";
+  case kind::segment: return "segment";
+  case kind::pixel: return "pixel";
   }
   return "";
 }
@@ -158,6 +214,7 @@ std::string_view stats_type(kind k) {
   case kind::campaign: return "CAMPAIGN";
   case kind::adsquad: return "AD_SQUAD";
   case kind::ad: return "AD";
+  case kind::pixel: return "PIXEL";
   default: return "ORGANIZATION";
   }
 }
@@ -227,15 +284,127 @@ boost::json::object object_of(std::uint64_t seed, const node& n) {
     parent.type = kind::adsquad;
     o["name"] = "Ad " + std::to_string(n.squad) + "-" + std::to_string(n.ad);
     o["ad_squad_id"] = id_of(seed, parent);
-    o["creative_id"] = id_of(seed, node{kind::ad, n.org, n.account, n.campaign, n.squad,
-                                        n.ad + 0x100000});
+    o["creative_id"] = id_of(
+      seed, node{kind::creative, n.org, n.account, 0, 0, 0,
+                 1 + static_cast<int>((h >> 12)
+                                      % static_cast<std::uint64_t>(asset_count(
+                                        seed, kind::creative, n.org, n.account)))});
     o["status"] = h % 7 ? "ACTIVE" : "PAUSED";
     o["type"] = "SNAP_AD";
     o["review_status"] = "APPROVED";
     o["delivery_status"] = boost::json::array{"VALID"};
     break;
+  case kind::creative: {
+    auto acct = node{kind::adaccount, n.org, n.account};
+    auto media = node{kind::media, n.org, n.account, 0, 0, 0,
+                      1 + static_cast<int>((h >> 12)
+                                           % static_cast<std::uint64_t>(asset_count(
+                                             seed, kind::media, n.org, n.account)))};
+    o["name"] = "Creative " + std::to_string(n.account) + "-" + std::to_string(n.item);
+    o["ad_account_id"] = id_of(seed, acct);
+    o["type"] = (h >> 4) % 3 ? "SNAP_AD" : "WEB_VIEW";
+    o["packaging_status"] = "SUCCESS";
+    o["review_status"] = "APPROVED";
+    o["shareable"] = (h >> 6) % 2 == 0;
+    o["headline"] = "Sim headline " + std::to_string(n.item);
+    o["brand_name"] = "Sim Brand " + std::to_string(n.org);
+    o["call_to_action"] = (h >> 4) % 3 ? "INSTALL_NOW" : "MORE";
+    o["top_snap_media_id"] = id_of(seed, media);
+    o["top_snap_crop_position"] = "MIDDLE";
+    break;
+  }
+  case kind::media:
+    o["name"] = "Media " + std::to_string(n.account) + "-" + std::to_string(n.item);
+    o["ad_account_id"] = id_of(seed, node{kind::adaccount, n.org, n.account});
+    o["type"] = (h >> 4) % 2 ? "VIDEO" : "IMAGE";
+    o["media_status"] = "READY";
+    o["file_name"] = "media-" + std::to_string(n.item) + ((h >> 4) % 2 ? ".mp4" : ".png");
+    o["file_size_in_bytes"] = static_cast<std::int64_t>((h >> 16) % 5000000 + 10000);
+    o["is_demo_media"] = false;
+    break;
+  case kind::segment: {
+    static constexpr const char* sources[] = {"FIRST_PARTY", "PIXEL", "ENGAGEMENT",
+                                              "LOOKALIKE"};
+    o["name"] = "Audience " + std::to_string(n.account) + "-" + std::to_string(n.item);
+    o["ad_account_id"] = id_of(seed, node{kind::adaccount, n.org, n.account});
+    o["description"] = "Simulated audience segment";
+    o["status"] = "ACTIVE";
+    o["source_type"] = sources[(h >> 4) % 4];
+    o["retention_in_days"] = static_cast<std::int64_t>(30 + (h >> 8) % 150);
+    o["approximate_number_users"] = static_cast<std::int64_t>(1000 + (h >> 20) % 5000000);
+    o["targetable_status"] = (h >> 6) % 5 ? "READY" : "TOO_FEW_USERS";
+    o["upload_status"] = "COMPLETE";
+    o["organization_id"] = id_of(seed, node{kind::organization, n.org});
+    break;
+  }
+  case kind::pixel:
+    o["name"] = "Pixel " + std::to_string(n.org) + "-" + std::to_string(n.account);
+    o["ad_account_id"] = id_of(seed, node{kind::adaccount, n.org, n.account});
+    o["status"] = "ACTIVE";
+    o["effective_status"] = "ACTIVE";
+    o["pixel_javascript"] = "<!-- Snap Pixel Code -->snaptr('init', '" + id + "');";
+    break;
   }
   return o;
+}
+
+std::optional<std::vector<boost::json::object>> targeting_options(std::uint64_t seed,
+                                                                  std::string_view dimension,
+                                                                  std::string_view type) {
+  using list = std::vector<std::pair<const char*, const char*>>;
+  auto simple = [](const list& l) {
+    std::vector<boost::json::object> out;
+    for (const auto& [id, name] : l) {
+      boost::json::object o;
+      o["id"] = id;
+      o["name"] = name;
+      out.push_back(std::move(o));
+    }
+    return out;
+  };
+  if (dimension == "geo" && type == "country") {
+    static const list countries{{"us", "United States"}, {"ca", "Canada"},
+                                {"gb", "United Kingdom"}, {"de", "Germany"},
+                                {"fr", "France"},        {"au", "Australia"},
+                                {"nl", "Netherlands"},   {"se", "Sweden"},
+                                {"no", "Norway"},        {"sa", "Saudi Arabia"},
+                                {"ae", "United Arab Emirates"}, {"in", "India"}};
+    auto out = simple(countries);
+    for (auto& o : out) {
+      o["code"] = o["id"];
+      o["code2"] = o["id"];
+    }
+    return out;
+  }
+  if (dimension == "demographics" && type == "age_group")
+    return simple({{"13-17", "13-17"}, {"18-20", "18-20"}, {"21-24", "21-24"},
+                   {"25-34", "25-34"}, {"35+", "35+"}});
+  if (dimension == "demographics" && type == "gender")
+    return simple({{"MALE", "Male"}, {"FEMALE", "Female"}});
+  if (dimension == "demographics" && type == "languages")
+    return simple({{"en", "English"}, {"de", "German"}, {"fr", "French"}, {"es", "Spanish"},
+                   {"ar", "Arabic"}, {"hi", "Hindi"}});
+  if (dimension == "device" && type == "os_type")
+    return simple({{"iOS", "iOS"}, {"ANDROID", "Android"}});
+  if (dimension == "device" && type == "connection_type")
+    return simple({{"WIFI", "Wi-Fi"}, {"CELL", "Cellular"}});
+  if (dimension == "interests" && type == "scls") {
+    static constexpr const char* words[] = {"Sports", "Music", "Gaming", "Fashion", "Travel",
+                                            "Food", "Beauty", "Tech", "Movies", "Fitness"};
+    std::vector<boost::json::object> out;
+    for (int i = 1; i <= 30; ++i) {
+      boost::json::object o;
+      char id[16];
+      std::snprintf(id, sizeof id, "SLC_%d", i);
+      o["id"] = id;
+      o["name"] = std::string(words[(i - 1) % 10]) + " Fans "
+                  + std::to_string(1 + mix(seed, 53, static_cast<std::uint64_t>(i)) % 9);
+      o["path"] = std::string("/Lifestyles/") + words[(i - 1) % 10];
+      out.push_back(std::move(o));
+    }
+    return out;
+  }
+  return std::nullopt;
 }
 
 std::int64_t stat_value(std::uint64_t seed, std::string_view field, std::string_view id,

@@ -130,10 +130,42 @@ std::optional<kind> collection_kind(std::string_view plural) {
   if (plural == "campaigns") return kind::campaign;
   if (plural == "adsquads") return kind::adsquad;
   if (plural == "ads") return kind::ad;
+  if (plural == "creatives") return kind::creative;
+  if (plural == "media") return kind::media;
+  if (plural == "segments") return kind::segment;
+  if (plural == "pixels") return kind::pixel;
   return std::nullopt;
 }
 
-std::string plural(kind k) { return std::string(snapchat::singular(k)) + "s"; }
+std::string plural(kind k) {
+  if (k == kind::media) return "media";
+  return std::string(snapchat::singular(k)) + "s";
+}
+
+/// Which children a parent lists (Snapchat's api-patterns page and the
+/// creatives, media, audience segment and Snap Pixel pages).
+bool lists_children(kind parent, kind child) {
+  switch (parent) {
+  case kind::organization: return child == kind::adaccount;
+  case kind::adaccount:
+    return child == kind::campaign || child == kind::adsquad || child == kind::ad
+           || snapchat::account_asset(child);
+  case kind::campaign: return child == kind::adsquad;
+  case kind::adsquad: return child == kind::ad;
+  default: return false;
+  }
+}
+
+/// Breakdowns of a stats target (children it aggregates).
+bool breaks_down(kind target, kind child) {
+  switch (target) {
+  case kind::adaccount:
+    return child == kind::campaign || child == kind::adsquad || child == kind::ad;
+  case kind::campaign: return child == kind::adsquad || child == kind::ad;
+  case kind::adsquad: return child == kind::ad;
+  default: return false;
+  }
+}
 
 class snapchat_platform final : public platform {
 public:
@@ -153,6 +185,9 @@ public:
   http_response handle(const http_request& req, time_point now) override {
     accounting acct;
     acct.endpoint = "unknown";
+    // Units: one per answered call that spent the app and token budgets
+    // (rejected before the budget check or throttled: nothing spent).
+    acct.quota_units = 0;
     try {
       auto segs = segments(req.path());
       if (segs.empty()) throw sc_error{404, "E1002", "Unknown endpoint"};
@@ -165,11 +200,12 @@ public:
         acct.throttled = true;
         throw sc_error{429, "E3006", "Too many requests"};
       }
+      acct.quota_units = 1;
       if (chance(opts_.faults.error_rate))
         throw sc_error{500, "E9000", "Internal server error, please retry"};
       auto params = parse_params(req.query());
       if (!params) throw sc_error{400, "E1001", "Malformed query string"};
-      auto r = route(segs, *params, req.path(), acct);
+      auto r = route(segs, *params, req.path(), *token, acct);
       r.acct = std::move(acct);
       return r;
     } catch (const sc_error& e) {
@@ -258,10 +294,16 @@ private:
     return r;
   }
 
-  node find(kind k, const std::string& id) const {
+  node find(kind k, const std::string& id, const std::string& token) const {
     auto n = snapchat::parse_id(opts_.seed, id, k);
     if (!n)
       throw sc_error{404, "E3003", "Resource can not be found: " + std::string(snapchat::singular(k))
+                                     + " " + id};
+    // Snapchat's authorisation failure for an object of an organization
+    // the token's user is no member of.
+    if (!snapchat::owns_org(token, n->org))
+      throw sc_error{403, "E3002", "None of the requested actions [READ_CONTAINER_ENTITY] can "
+                                   "be authorized for " + std::string(snapchat::singular(k))
                                      + " " + id};
     return *n;
   }
@@ -278,7 +320,7 @@ private:
   }
 
   http_response route(const std::vector<std::string>& segs, const param_map& params,
-                      std::string_view path, accounting& acct) {
+                      std::string_view path, const std::string& token, accounting& acct) {
     auto with_accounts = [&] {
       auto it = params.find("with_ad_accounts");
       return it != params.end() && (it->second == "true" || it->second == "True");
@@ -286,29 +328,27 @@ private:
     if (segs[0] == "me") {
       if (segs.size() == 1) return me();
       if (segs.size() == 2 && segs[1] == "organizations") {
-        std::vector<node> orgs;
+        std::vector<node> orgs;  // the organizations the user is a member of
         for (int o = 1; o <= snapchat::org_count; ++o)
-          orgs.push_back(node{kind::organization, o, 0, 0, 0, 0});
+          if (snapchat::owns_org(token, o)) orgs.push_back(node{kind::organization, o, 0, 0, 0, 0});
         return listing(kind::organization, orgs, params, path, acct, with_accounts());
       }
       throw sc_error{404, "E1002", "Unknown endpoint"};
     }
+    if (segs[0] == "targeting") return targeting(segs, params, path, acct);
     auto k = collection_kind(segs[0]);
     if (!k || segs.size() < 2 || segs.size() > 3)
       throw sc_error{404, "E1002", "Unknown endpoint"};
-    auto parent = find(*k, segs[1]);
+    auto parent = find(*k, segs[1], token);
     if (segs.size() == 2) return listing(*k, {parent}, {}, path, acct, with_accounts());
     if (segs[2] == "stats") {
-      if (*k == kind::organization) throw sc_error{404, "E1002", "Unknown endpoint"};
+      if (*k == kind::organization || *k == kind::creative || *k == kind::media
+          || *k == kind::segment)
+        throw sc_error{404, "E1002", "Unknown endpoint"};
       return stats(parent, params, acct);
     }
     auto child = collection_kind(segs[2]);
-    // Which children each parent lists (Snapchat's api-patterns page).
-    bool ok = child && static_cast<int>(*child) > static_cast<int>(*k)
-              && (*k != kind::organization || *child == kind::adaccount)
-              && (*k != kind::campaign || *child == kind::adsquad)
-              && (*k != kind::adsquad || *child == kind::ad);
-    if (!ok) throw sc_error{404, "E1002", "Unknown endpoint"};
+    if (!child || !lists_children(*k, *child)) throw sc_error{404, "E1002", "Unknown endpoint"};
     return listing(*child, snapchat::children(opts_.seed, parent, *child), params, path, acct,
                    false);
   }
@@ -377,8 +417,11 @@ private:
     for (auto i = begin; i < end; ++i) {
       json::object item;
       if (chance(opts_.faults.partial_batch_rate)) {
+        // The failed entity is named by its id (as Snapchat echoes the
+        // entity of a failed sub-request), so clients can tell which failed.
         item["sub_request_status"] = "ERROR";
         item["sub_request_error_reason"] = "Simulated failure of this item";
+        item[snapchat::singular(k)] = json::object{{"id", snapchat::id_of(opts_.seed, all[i])}};
       } else {
         item["sub_request_status"] = "SUCCESS";
         item[snapchat::singular(k)] = entity(all[i], with_accounts);
@@ -432,7 +475,7 @@ private:
     if (start) {
       first = start->hours;
       last = end->hours;
-      if (granularity == "DAY") {  // whole days, as Snapchat requires for DAY
+      if (granularity != "HOUR") {  // whole days, as Snapchat requires for DAY
         first = first / 24 * 24;
         last = (last + 23) / 24 * 24;
       }
@@ -449,7 +492,7 @@ private:
     std::optional<kind> breakdown;
     if (auto it = params.find("breakdown"); it != params.end()) {
       auto b = collection_kind(it->second + "s");
-      if (!b || static_cast<int>(*b) <= static_cast<int>(target.type))
+      if (!b || !breaks_down(target.type, *b))
         throw sc_error{400, "E1001", "Invalid breakdown: " + it->second};
       breakdown = b;
     }
@@ -468,8 +511,18 @@ private:
           ++points;
         }
         o["timeseries"] = std::move(ts);
+      } else if (start) {
+        // A TOTAL over whole days is the sum of the days' values.
+        json::object sum;
+        for (const auto& f : fields) {
+          std::int64_t v = 0;
+          for (auto h = first; h < last; h += 24) v += snapchat::stat_value(opts_.seed, f, id, h);
+          sum[f] = v;
+        }
+        o["stats"] = std::move(sum);
+        ++points;
       } else {
-        o["stats"] = stats_of(fields, id, start ? first * 100000 + last : -1);
+        o["stats"] = stats_of(fields, id, -1);  // LIFETIME / TOTAL without times
         ++points;
       }
     };
@@ -508,6 +561,37 @@ private:
     o["request_id"] = next_request_id();
     o[series ? "timeseries_stats" : "total_stats"] = json::array{std::move(item)};
     return json_response(200, o);
+  }
+
+  /// GET /v1/targeting/{dimension}/{type}: the dimension's options in
+  /// {"targeting_dimensions": [{"sub_request_status", "<type>": {...}}]}.
+  http_response targeting(const std::vector<std::string>& segs, const param_map& params,
+                          std::string_view path, accounting& acct) {
+    if (segs.size() != 3) throw sc_error{404, "E1002", "Unknown endpoint"};
+    auto options = snapchat::targeting_options(opts_.seed, segs[1], segs[2]);
+    if (!options)
+      throw sc_error{400, "E1001", "Unknown targeting dimension: " + segs[1] + "/" + segs[2]};
+    (void)params;
+    (void)path;
+    json::array items;
+    for (auto& o : *options) {
+      json::object item;
+      if (chance(opts_.faults.partial_batch_rate)) {
+        item["sub_request_status"] = "ERROR";
+        item["sub_request_error_reason"] = "Simulated failure of this item";
+        item[segs[2]] = json::object{{"id", o.at("id")}};
+      } else {
+        item["sub_request_status"] = "SUCCESS";
+        item[segs[2]] = std::move(o);
+      }
+      items.push_back(std::move(item));
+    }
+    acct.items = static_cast<std::int64_t>(items.size());
+    json::object out;
+    out["request_status"] = "SUCCESS";
+    out["request_id"] = next_request_id();
+    out["targeting_dimensions"] = std::move(items);
+    return json_response(200, out);
   }
 
   platform_options opts_;

@@ -70,4 +70,55 @@ boost::json::object ad_object(std::uint64_t seed, const node& n);
 std::string metric_value(std::uint64_t seed, std::string_view metric,
                          std::string_view entity_key, std::int64_t day);
 
+/// The additive base quantities of one entity key and day, from which every
+/// known report metric derives. Range totals are the sums of the daily
+/// bases (so a total over a range equals the sum of its daily values) and
+/// the ratios are recomputed from the summed bases.
+struct metric_base {
+  std::int64_t impressions = 0;
+  std::int64_t clicks = 0;
+  std::int64_t spend_cents = 0;
+  std::int64_t conversions = 0;
+  metric_base& operator+=(const metric_base& o) {
+    impressions += o.impressions;
+    clicks += o.clicks;
+    spend_cents += o.spend_cents;
+    conversions += o.conversions;
+    return *this;
+  }
+};
+metric_base day_base(std::uint64_t seed, std::string_view entity_key,
+                     std::int64_t day);
+/// The metric rendered from (summed) bases as TikTok sends it (a string),
+/// or nullopt for a metric the base does not define.
+std::optional<std::string> render_metric(std::string_view metric,
+                                         const metric_base& b);
+
+// -- creative library, audiences, pixels (per advertiser) --------------------
+//   image          "img-<a>-<i>"        i in 1..image_count
+//   video          "v-<a>-<i>"          i in 1..video_count
+//   saved audience 1830000000000000000 + a*1000 + i
+//   custom aud.    1840000000000000000 + a*1000 + i
+//   pixel          "CSIM<a>P<p>"        p in 1..pixel_count (event_source_id)
+int image_count(std::uint64_t seed, int a);           ///< 2..12
+int video_count(std::uint64_t seed, int a);           ///< 1..8
+int saved_audience_count(std::uint64_t seed, int a);  ///< 1..5
+int custom_audience_count(std::uint64_t seed, int a); ///< 1..6
+int pixel_count(std::uint64_t seed, int a);           ///< 1..2
+std::string image_id(int a, int i);
+std::string video_id(int a, int i);
+std::string saved_audience_id(int a, int i);
+std::string custom_audience_id(int a, int i);
+std::string pixel_code(int a, int p);
+/// The advertiser index of a pixel code of the universe, if it is one.
+std::optional<int> pixel_advertiser(std::uint64_t seed, std::string_view code);
+boost::json::object image_object(std::uint64_t seed, int a, int i);
+boost::json::object video_object(std::uint64_t seed, int a, int i);
+boost::json::object saved_audience_object(std::uint64_t seed, int a, int i);
+boost::json::object custom_audience_object(std::uint64_t seed, int a, int i);
+
+/// Scoped tokens: `org-<k>` or `org-<k>-<anything>` owns advertiser a iff
+/// (a-1) % modulus == k % modulus; any other token owns every advertiser.
+bool owns_advertiser(std::string_view token, int a, int modulus);
+
 } // namespace adbatch::sim::tiktok

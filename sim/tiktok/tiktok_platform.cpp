@@ -37,6 +37,7 @@ constexpr std::string_view prefix = "/open_api/v1.3/";
 // 40001 / 40104 / 40105 are the codes TikTok is commonly reported to use
 // for "no permission" and a missing / invalid token (UNCONFIRMED).
 constexpr int code_ok = 0;
+constexpr int code_partial = 20001;
 constexpr int code_no_permission = 40001;
 constexpr int code_param = 40002;
 constexpr int code_too_many_ids = 40011;
@@ -165,6 +166,7 @@ public:
     auto path = req.path();
     accounting acct;
     acct.endpoint = "unknown";
+    acct.quota_units = 0;
     if (path.substr(0, prefix.size()) != prefix)
       return envelope(404, 40000, "Not found: " + std::string(path), {}, acct);
     auto endpoint = path.substr(prefix.size());
@@ -172,12 +174,14 @@ public:
     if (!acct.endpoint.empty() && acct.endpoint.back() == '/') acct.endpoint.pop_back();
     static const std::set<std::string_view> known = {
       "advertiser/info/", "campaign/get/", "adgroup/get/", "ad/get/",
-      "report/integrated/get/"};
+      "report/integrated/get/", "file/image/ad/search/", "file/video/ad/search/",
+      "dmp/saved_audience/list/", "dmp/custom_audience/list/", "event/track/"};
     // The trailing slash is part of TikTok's paths; without it the request
     // does not reach the API.
     if (!known.count(endpoint))
       return envelope(404, 40000, "Not found: " + std::string(path), {}, acct);
-    if (req.method != "GET")
+    bool is_post = endpoint == "event/track/";
+    if (req.method != (is_post ? "POST" : "GET"))
       return envelope(405, 40000, "Method not allowed", {}, acct);
 
     auto token = req.header("Access-Token");
@@ -188,6 +192,7 @@ public:
       return envelope(200, code_token_invalid,
                       "Access token is incorrect or has been revoked.", {}, acct);
 
+    token_ = *token;
     auto params = parse_params(req.query());
     if (!params)
       return envelope(200, code_param, "Invalid query string.", {}, acct);
@@ -199,16 +204,25 @@ public:
                                          : "Too many requests for this advertiser.",
                       {}, acct);
     }
+    // Past the throttle the call has spent one unit of the app's budget,
+    // whatever it answers.
+    acct.quota_units = 1;
     if (chance(opts_.faults.error_rate))
       return envelope(200, code_system, "System error, please try again later.", {},
                       acct);
 
     try {
       json::object data;
+      if (is_post)
+        return track_events(req.body, acct);
       if (endpoint == "advertiser/info/")
         data = advertiser_info(*params, acct);
       else if (endpoint == "report/integrated/get/")
         data = report(*params, acct);
+      else if (endpoint == "file/image/ad/search/" || endpoint == "file/video/ad/search/"
+               || endpoint == "dmp/saved_audience/list/"
+               || endpoint == "dmp/custom_audience/list/")
+        data = get_library(endpoint, *params, acct);
       else
         data = get_objects(endpoint, *params, acct);
       return envelope(200, code_ok, "OK", std::move(data), acct);
@@ -232,6 +246,8 @@ private:
     return buf;
   }
 
+  /// `acct.quota_units` is 0 until the call got past the throttle (auth
+  /// errors, unknown paths and throttles spend nothing); handle() sets it.
   http_response envelope(int status, int code, std::string message, json::object data,
                          accounting acct) {
     json::object o;
@@ -306,7 +322,7 @@ private:
     if (it == params.end() || it->second.empty())
       throw tt_error{code_param, "advertiser_id: Missing data for required field."};
     auto a = tiktok::advertiser_index(it->second);
-    if (!a)
+    if (!a || !tiktok::owns_advertiser(token_, *a, tt_.ownership_modulus))
       throw tt_error{code_no_permission,
                      "No permission to operate advertiser " + it->second + "."};
     return *a;
@@ -341,6 +357,12 @@ private:
       throw tt_error{code_too_many_ids, "advertiser_ids: Length must be between 1 and "
                                           + std::to_string(tt_.max_advertiser_ids) + "."};
     auto fields = string_list_param(params, "fields");
+    // An id of the universe the token may not see refuses the whole call
+    // (naming it); unknown ids are left out of the list.
+    for (const auto& id : ids)
+      if (auto a = tiktok::advertiser_index(id);
+          a && !tiktok::owns_advertiser(token_, *a, tt_.ownership_modulus))
+        throw tt_error{code_no_permission, "No permission to operate advertiser " + id + "."};
     json::array list;
     for (const auto& id : ids)
       if (auto a = tiktok::advertiser_index(id))
@@ -492,7 +514,7 @@ private:
 
     static const std::set<std::string_view> numeric = {
       "spend", "impressions", "clicks", "reach", "conversion", "ctr", "cpc", "cpm",
-      "cost_per_conversion"};
+      "cost_per_conversion", "conversion_rate"};
     bool wants_attrs = std::any_of(metrics.begin(), metrics.end(),
                                    [](const std::string& m) { return !numeric.count(m); });
     json::array list;
@@ -524,13 +546,24 @@ private:
         key = "all:" + tiktok::advertiser_id(a) + ":" + std::to_string(level);
       }
       if (by_day) dim_obj["stat_time_day"] = format_day(day);
-      // A range total without the day dimension is keyed by its range.
-      auto metric_day = by_day ? day : (first_day * 100000 + last_day);
+      // Known metrics derive from additive daily bases: a range total
+      // (no day dimension) sums the range's days and recomputes the
+      // ratios, so it equals what the daily rows add up to. Lifetime keeps
+      // its own draw (day -1).
+      tiktok::metric_base base;
+      if (by_day || lifetime)
+        base = tiktok::day_base(opts_.seed, key, day);
+      else
+        for (auto d = first_day; d <= last_day; ++d)
+          base += tiktok::day_base(opts_.seed, key, d);
       for (const auto& m : metrics) {
         if (auto* attr = attrs.if_contains(m); attr && attr->is_string())
           met_obj[m] = *attr;  // attribute metrics such as campaign_name
+        else if (auto v = tiktok::render_metric(m, base))
+          met_obj[m] = *v;
         else
-          met_obj[m] = tiktok::metric_value(opts_.seed, m, key, metric_day);
+          met_obj[m] = tiktok::metric_value(opts_.seed, m, key,
+                                            by_day ? day : (first_day * 100000 + last_day));
       }
       json::object row;
       row["dimensions"] = std::move(dim_obj);
@@ -544,8 +577,159 @@ private:
     return data;
   }
 
+  /// The creative library and audiences of an advertiser: same paging and
+  /// `filtering` (the endpoint's id list, at most 100) as the get
+  /// endpoints, page_size up to max_library_page_size.
+  json::object get_library(std::string_view endpoint, const param_map& params,
+                           accounting& acct) {
+    int a = advertiser_param(params);
+    std::string_view filter_key;
+    int count = 0;
+    json::object (*make)(std::uint64_t, int, int) = nullptr;
+    if (endpoint == "file/image/ad/search/") {
+      filter_key = "image_ids";
+      count = tiktok::image_count(opts_.seed, a);
+      make = tiktok::image_object;
+    } else if (endpoint == "file/video/ad/search/") {
+      filter_key = "video_ids";
+      count = tiktok::video_count(opts_.seed, a);
+      make = tiktok::video_object;
+    } else if (endpoint == "dmp/saved_audience/list/") {
+      filter_key = "saved_audience_ids";
+      count = tiktok::saved_audience_count(opts_.seed, a);
+      make = tiktok::saved_audience_object;
+    } else {
+      filter_key = "custom_audience_ids";
+      count = tiktok::custom_audience_count(opts_.seed, a);
+      make = tiktok::custom_audience_object;
+    }
+    std::optional<std::set<std::string>> wanted;
+    // The dmp lists take their ids as a top-level list (custom_audience_ids,
+    // saved_audience_ids: TikTok's SDK) and have no `filtering`, which they
+    // ignore; the file searches filter through `filtering`.
+    bool top_level = endpoint.substr(0, 4) == "dmp/";
+    if (top_level && params.count(filter_key)) {
+      auto ids = string_list_param(params, filter_key);
+      if (ids.size() > 100)
+        throw tt_error{code_param, std::string(filter_key)
+                                     + ": Length must be between 1 and 100."};
+      wanted.emplace(ids.begin(), ids.end());
+    }
+    auto f = top_level ? json::value(nullptr) : json_param(params, "filtering");
+    if (!f.is_null()) {
+      if (!f.is_object()) throw tt_error{code_param, "filtering: Not a valid object."};
+      for (const auto& [k, v] : f.as_object()) {
+        if (k != filter_key)
+          throw tt_error{code_param, "filtering." + std::string(k) + ": Unknown field."};
+        auto ids = string_array(v);
+        if (!ids)
+          throw tt_error{code_param, "filtering." + std::string(k) + ": Not a valid list."};
+        if (ids->size() > 100)
+          throw tt_error{code_param, "filtering." + std::string(k)
+                                       + ": Length must be between 0 and 100."};
+        wanted.emplace(ids->begin(), ids->end());
+      }
+    }
+    auto fields = string_list_param(params, "fields");
+    int page = int_param(params, "page", 1, 1, 1 << 30);
+    // Defaults as TikTok's SDK documents them: 20 for the file searches, 10
+    // for the dmp lists.
+    int page_size =
+      int_param(params, "page_size", top_level ? 10 : 20, 1, tt_.max_library_page_size);
+    std::vector<json::object> matched;
+    for (int i = 1; i <= count; ++i) {
+      auto o = make(opts_.seed, a, i);
+      auto id_key = filter_key == "image_ids"            ? "image_id"
+                    : filter_key == "video_ids"          ? "video_id"
+                    : filter_key == "saved_audience_ids" ? "saved_audience_id"
+                                                         : "audience_id";
+      if (wanted && !wanted->count(std::string(o.at(id_key).as_string()))) continue;
+      matched.push_back(std::move(o));
+    }
+    json::array list;
+    auto begin = static_cast<std::size_t>(page - 1) * static_cast<std::size_t>(page_size);
+    for (auto i = begin; i < matched.size() && i < begin + static_cast<std::size_t>(page_size);
+         ++i)
+      list.push_back(project(matched[i], fields));
+    acct.items = static_cast<std::int64_t>(list.size());
+    json::object data;
+    data["list"] = std::move(list);
+    data["page_info"] = page_info(page, page_size, matched.size());
+    return data;
+  }
+
+  /// Events API 2.0: POST event/track/ {event_source, event_source_id,
+  /// data: [{event, event_time, event_id?, user?, properties?, page?}],
+  /// test_event_code?}. The pixel (event_source_id) must belong to an
+  /// advertiser the token owns. partial_batch_rate fails single events:
+  /// code 20001 with data.failed_events [{index, code, message}].
+  http_response track_events(const std::string& raw, accounting& acct) {
+    acct.endpoint = "event/track";
+    boost::system::error_code ec;
+    auto v = json::parse(raw, ec);
+    if (ec || !v.is_object())
+      return envelope(200, code_param, "Request body must be a JSON object.", {}, acct);
+    const auto& o = v.as_object();
+    const auto* source = o.if_contains("event_source");
+    static const std::set<std::string_view> sources = {"web", "app", "offline", "crm"};
+    if (!source || !source->is_string() || !sources.count(source->as_string()))
+      return envelope(200, code_param,
+                      "event_source: Must be one of web, app, offline, crm.", {}, acct);
+    const auto* sid = o.if_contains("event_source_id");
+    if (!sid || !sid->is_string() || sid->as_string().empty())
+      return envelope(200, code_param, "event_source_id: Missing data for required field.",
+                      {}, acct);
+    std::string code(sid->as_string());
+    auto a = tiktok::pixel_advertiser(opts_.seed, code);
+    if (!a || !tiktok::owns_advertiser(token_, *a, tt_.ownership_modulus))
+      return envelope(200, code_no_permission,
+                      "No permission to operate event source " + code + ".", {}, acct);
+    const auto* data = o.if_contains("data");
+    if (!data || !data->is_array() || data->as_array().empty())
+      return envelope(200, code_param, "data: Length must be at least 1.", {}, acct);
+    const auto& events = data->as_array();
+    if (static_cast<int>(events.size()) > tt_.max_events)
+      return envelope(200, code_param, "data: Length must be between 1 and "
+                                         + std::to_string(tt_.max_events) + ".",
+                      {}, acct);
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      const auto* e = events[i].if_object();
+      const json::value* name = e ? e->if_contains("event") : nullptr;
+      const json::value* t = e ? e->if_contains("event_time") : nullptr;
+      if (!name || !name->is_string() || name->as_string().empty())
+        return envelope(200, code_param, "data[" + std::to_string(i)
+                                           + "].event: Missing data for required field.",
+                        {}, acct);
+      if (!t || !(t->is_int64() || t->is_uint64()))
+        return envelope(200, code_param, "data[" + std::to_string(i)
+                                           + "].event_time: Not a valid integer.",
+                        {}, acct);
+    }
+    json::array failed;
+    std::int64_t accepted = 0;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      if (chance(opts_.faults.partial_batch_rate)) {
+        json::object f;
+        f["index"] = i;
+        f["code"] = code_system;
+        f["message"] = "System error, please try again later.";
+        failed.push_back(std::move(f));
+        continue;
+      }
+      ++accepted;
+    }
+    acct.items = accepted;
+    if (failed.empty()) return envelope(200, code_ok, "OK", {}, acct);
+    json::object d;
+    d["failed_events"] = std::move(failed);
+    auto r = envelope(200, code_partial, "Partial success.", std::move(d), acct);
+    r.acct.error = true;
+    return r;
+  }
+
   platform_options opts_;
   tiktok_options tt_;
+  std::string token_;
   std::mt19937_64 rng_;
   std::uint64_t requests_ = 0;
   rate_window app_qps_, app_qpm_, app_qpd_;

@@ -24,6 +24,17 @@ struct tiktok_options {
   int max_page_size = 1000;
   /// page_size maximum of report/integrated/get/. UNCONFIRMED.
   int max_report_page_size = 1000;
+  /// page_size maximum of file/image/ad/search/, file/video/ad/search/,
+  /// dmp/saved_audience/list/ and dmp/custom_audience/list/ (40002 above).
+  int max_library_page_size = 100;
+  /// Events per event/track/ call (40002 above). UNCONFIRMED (the "2000"
+  /// figure is Mixpanel's; contracts §4.2).
+  int max_events = 1000;
+  /// Scoped tokens: `org-<k>` or `org-<k>-<anything>` owns advertiser a
+  /// (and its objects and pixels) iff (a-1) % ownership_modulus == k %
+  /// ownership_modulus; any other token owns everything. 0 = all tokens own
+  /// everything.
+  int ownership_modulus = 5;
 };
 
 /// make_tiktok(opts) with TikTok-specific knobs.

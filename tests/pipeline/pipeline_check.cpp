@@ -36,6 +36,13 @@ sim::specific_options sim_specific() {
   sim::specific_options s;
   s.google.world.today = real_today();
   s.google.customer_qps = 1000000;
+  // Snapchat's per-second app and token budgets likewise (issue #10).
+  s.snapchat.app_rps = s.snapchat.token_rps = 1000000;
+  // TikTok's per-second QPS windows (app and advertiser) likewise: the
+  // oracle answers every naive call at the same instant.
+  s.tiktok.app_qps = 1000000;
+  s.tiktok.app_qpm = 1000000;
+  s.tiktok.advertiser_qps = 0;
   return s;
 }
 
@@ -142,6 +149,13 @@ bool same_error(pl::platform_id p, const std::string& want,
   // same permanent failure.
   if (p == pl::platform_id::meta)
     return want == "meta_100" && got == "meta_803";
+  // A merged Snapchat list (an ad account's, or /me/organizations) names
+  // an id it lacks "not found" (E3003) without telling an object of
+  // another organization (the own call's 403 E3002) from one that does not
+  // exist: the same permanent failure.
+  if (p == pl::platform_id::snapchat)
+    return (want == "snapchat_E3002" && got == "snapchat_E3003") ||
+           (want == "snapchat_E3003" && got == "snapchat_E3002");
   return false;
 }
 

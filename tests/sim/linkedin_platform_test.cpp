@@ -400,3 +400,146 @@ TEST_CASE("linkedin answers garbage with Rest.li errors, never crashes",
   CHECK(odd.status == 200);
   CHECK(json::parse(odd.body).at("errors").as_object().contains("%FF%FE"));
 }
+
+// -- ownership, lead forms, DMP segments, conversions, targeting facets -----
+
+namespace {
+
+http_request as(std::string token, std::string target) {
+  auto r = get(std::move(target));
+  r.headers["Authorization"] = "Bearer " + token;
+  return r;
+}
+
+std::string acct_urn(std::int64_t id) {
+  return "urn%3Ali%3AsponsoredAccount%3A" + std::to_string(id);
+}
+
+} // namespace
+
+TEST_CASE("linkedin scoped tokens access only their accounts",
+          "[linkedin][contract][ownership]") {
+  auto li = make_linkedin({}, test_li());
+  CHECK(linkedin::owns_account(test_li(), "org-0-linkedin", account_base));
+  CHECK(linkedin::owns_account(test_li(), "org-7", account_base + 2));
+  CHECK_FALSE(linkedin::owns_account(test_li(), "org-0-linkedin", account_base + 1));
+  CHECK(linkedin::owns_account(test_li(), "good-token", account_base + 1));
+
+  auto mine = std::to_string(account_base);
+  auto other = std::to_string(account_base + 1);
+  // BATCH_GET: the other account is a per-key 403.
+  auto r = li->handle(as("org-0-linkedin", "/rest/adAccounts?ids=List(" + mine + "," + other + ")"), t0);
+  REQUIRE(r.status == 200);
+  auto body = body_of(r);
+  CHECK(body["results"].as_object().contains(mine));
+  CHECK(body["statuses"].at(other).as_int64() == 403);
+  CHECK(body["errors"].at(other).at("code").as_string() == "ACCESS_DENIED");
+  // GET and sub-collections of the other account: 403, nothing spent.
+  auto g = li->handle(as("org-0-linkedin", "/rest/adAccounts/" + other), t0);
+  CHECK(g.status == 403);
+  auto c = li->handle(as("org-0-linkedin", "/rest/adAccounts/" + other + "/adCampaigns?q=search"), t0);
+  CHECK(c.status == 403);
+  CHECK(body_of(c)["code"].as_string() == "ACCESS_DENIED");
+  CHECK(c.acct.quota_units == 0);
+  // A lead of the other account.
+  auto lead_id = linkedin::catalog(42, {}).lead_id(account_base + 1, 0);
+  CHECK(li->handle(as("org-0-linkedin", "/rest/leadFormResponses/" + lead_id), t0).status == 403);
+  CHECK(li->handle(as("org-1-linkedin", "/rest/leadFormResponses/" + lead_id), t0).status == 200);
+  // The search finder lists the member's accounts only.
+  auto s = li->handle(as("org-0-linkedin", "/rest/adAccounts?q=search&count=100"), t0);
+  CHECK(body_of(s)["elements"].as_array().size() == 4);
+  // Leads and analytics of the other account.
+  auto l = li->handle(as("org-0-linkedin", "/rest/leadFormResponses?q=owner&owner=(sponsoredAccount:"
+                                              + acct_urn(account_base + 1) + ")&leadType=(leadType:SPONSORED)"), t0);
+  CHECK(l.status == 403);
+  std::string range = "&timeGranularity=ALL&dateRange=(start:(year:2026,month:1,day:1),end:(year:2026,month:1,day:2))";
+  auto a = li->handle(as("org-0-linkedin", "/rest/adAnalytics?q=analytics&pivot=CAMPAIGN" + range
+                                              + "&accounts=List(" + acct_urn(account_base) + ","
+                                              + acct_urn(account_base + 1) + ")"), t0);
+  CHECK(a.status == 403);
+  CHECK(a.acct.quota_units == 0);  // error answers spend nothing
+  auto a2 = li->handle(as("org-0-linkedin", "/rest/adAnalytics?q=analytics&pivot=CAMPAIGN" + range
+                                               + "&campaigns=List(urn%3Ali%3AsponsoredCampaign%3A"
+                                               + std::to_string(campaign_base + 6) + ")"), t0);
+  CHECK(a2.status == 403);
+  auto a3 = li->handle(as("org-0-linkedin", "/rest/adAnalytics?q=analytics&pivot=CAMPAIGN" + range
+                                               + "&accounts=List(" + acct_urn(account_base) + ")"), t0);
+  CHECK(a3.status == 200);
+}
+
+TEST_CASE("linkedin DMP segments, conversions and lead forms per account",
+          "[linkedin][contract]") {
+  auto li = make_linkedin({}, test_li());
+  auto urn = acct_urn(account_base + 3);
+  auto seg = li->handle(get("/rest/dmpSegments?q=account&account=" + urn), t0);
+  REQUIRE(seg.status == 200);
+  auto segs = body_of(seg)["elements"].as_array();
+  REQUIRE(segs.size() == 3);
+  CHECK(segs[0].at("id").as_int64() == linkedin::dmp_segment_base + 9);
+  CHECK(segs[0].at("account").as_string() == "urn:li:sponsoredAccount:" + std::to_string(account_base + 3));
+  CHECK(seg.acct.endpoint == "dmpSegments:finder");
+  CHECK(seg.acct.quota_units == 1);
+
+  auto conv = li->handle(get("/rest/conversions?q=account&account=" + urn), t0);
+  REQUIRE(conv.status == 200);
+  auto convs = body_of(conv)["elements"].as_array();
+  REQUIRE(convs.size() == 2);
+  CHECK(convs[1].at("type").as_string() == "PURCHASE");
+  CHECK(body_of(conv)["paging"].at("total").as_int64() == 2);
+
+  auto forms = li->handle(get("/rest/leadForms?q=owner&owner=(sponsoredAccount:" + urn + ")"), t0);
+  REQUIRE(forms.status == 200);
+  auto fs = body_of(forms)["elements"].as_array();
+  REQUIRE(fs.size() == 2);
+  CHECK(fs[0].at("id").as_int64() == linkedin::lead_form_base + 6);
+  CHECK(fs[0].at("owner").at("sponsoredAccount").as_string() == "urn:li:sponsoredAccount:" + std::to_string(account_base + 3));
+  // The leads of the account name these forms.
+  auto leads = li->handle(get("/rest/leadFormResponses?q=owner&owner=(sponsoredAccount:" + urn
+                              + ")&leadType=(leadType:SPONSORED)&count=100"), t0);
+  auto first = body_of(leads)["elements"].as_array().at(0);
+  CHECK(std::string{first.at("versionedLeadGenFormUrn").as_string()}.find(
+            "urn:li:leadGenForm:" + std::to_string(linkedin::lead_form_base + 6)) != std::string::npos);
+
+  // GET by id and by URN; paging; bad finder values.
+  auto one = li->handle(get("/rest/leadForms/urn%3Ali%3AleadGenForm%3A" + std::to_string(linkedin::lead_form_base + 7)), t0);
+  CHECK(one.status == 200);
+  CHECK(body_of(one)["state"].as_string() == "DRAFT");
+  auto page = li->handle(get("/rest/dmpSegments?q=account&account=" + urn + "&start=1&count=1"), t0);
+  CHECK(body_of(page)["elements"].as_array().size() == 1);
+  CHECK(body_of(page)["paging"].at("links").as_array().size() == 1);
+  CHECK(li->handle(get("/rest/dmpSegments?q=account&account=123x"), t0).status == 400);
+  CHECK(li->handle(get("/rest/conversions?q=owner&owner=" + urn), t0).status == 400);
+  CHECK(li->handle(get("/rest/conversions"), t0).status == 400);
+  CHECK(li->handle(get("/rest/dmpSegments?q=account&account=" + acct_urn(account_base + 999)), t0).status == 404);
+}
+
+TEST_CASE("linkedin adTargetingFacets is a GET_ALL", "[linkedin][contract]") {
+  auto li = make_linkedin({}, test_li());
+  auto r = li->handle(get("/rest/adTargetingFacets"), t0);
+  REQUIRE(r.status == 200);
+  auto el = body_of(r)["elements"].as_array();
+  CHECK(el.size() == 12);
+  CHECK(el[0].at("facetName").as_string() == "locations");
+  CHECK(el[0].at("adTargetingFacetUrn").as_string() == "urn:li:adTargetingFacet:locations");
+  CHECK(r.acct.endpoint == "adTargetingFacets:get_all");
+  CHECK(li->handle(get("/rest/adTargetingFacets?q=search"), t0).status == 400);
+}
+
+TEST_CASE("linkedin analytics totals are the sums of the daily values",
+          "[linkedin][contract][analytics]") {
+  auto li = make_linkedin({}, test_li());
+  std::string q = "/rest/adAnalytics?q=analytics&pivot=ACCOUNT&accounts=List(" + acct_urn(account_base)
+                  + ")&dateRange=(start:(year:2026,month:1,day:1),end:(year:2026,month:1,day:31))"
+                  + "&fields=leadGenerationMailContactInfoShares,costInUsd,totalEngagements";
+  auto daily = body_of(li->handle(get(q + "&timeGranularity=DAILY"), t0))["elements"].as_array();
+  auto all = body_of(li->handle(get(q + "&timeGranularity=ALL"), t0))["elements"].as_array();
+  REQUIRE(daily.size() == 31);
+  REQUIRE(all.size() == 1);
+  std::int64_t shares = 0, engagements = 0;
+  for (auto& e : daily) {
+    shares += e.at("leadGenerationMailContactInfoShares").as_int64();
+    engagements += e.at("totalEngagements").as_int64();
+  }
+  CHECK(all[0].at("leadGenerationMailContactInfoShares").as_int64() == shares);
+  CHECK(all[0].at("totalEngagements").as_int64() == engagements);
+}

@@ -249,3 +249,170 @@ TEST_CASE("snapchat answers 429 past its per-second budgets", "[snapchat]") {
   CHECK(partial.at("organizations").as_array()[0].at("sub_request_status").as_string()
         == "ERROR");
 }
+
+TEST_CASE("snapchat tokens org-<k> own organizations (i - 1) % 5 == k % 5",
+          "[snapchat]") {
+  auto o = roomy();
+  auto p = make_snapchat(o);
+  auto orgs = body(p->handle(sc_get("/v1/me/organizations", "Bearer org-7-snapchat"), t0));
+  auto& list = orgs.at("organizations").as_array();
+  REQUIRE(list.size() == 2);  // organizations 3 and 8
+  CHECK(list[0].at("organization").at("id").as_string()
+        == snapchat::id_of(o.seed, {kind::organization, 3}));
+  CHECK(list[1].at("organization").at("id").as_string()
+        == snapchat::id_of(o.seed, {kind::organization, 8}));
+  auto mine = snapchat::id_of(o.seed, {kind::adaccount, 3, 1});
+  auto theirs = snapchat::id_of(o.seed, {kind::adaccount, 4, 1});
+  CHECK(p->handle(sc_get("/v1/adaccounts/" + mine + "/campaigns", "Bearer org-7"), t0).status
+        == 200);
+  auto denied = p->handle(sc_get("/v1/adaccounts/" + theirs + "/campaigns", "Bearer org-7"), t0);
+  check_error(denied, 403);
+  CHECK(body(denied).at("error_code").as_string() == "E3002");
+  CHECK(denied.acct.quota_units == 1);
+  // Unscoped tokens see everything (the contract tests' tokens).
+  CHECK(p->handle(sc_get("/v1/adaccounts/" + theirs + "/campaigns"), t0).status == 200);
+  CHECK(snapchat::owns_org("org-12", 3));
+  CHECK_FALSE(snapchat::owns_org("org-12", 4));
+  CHECK(snapchat::owns_org("orgx-12", 4));
+}
+
+TEST_CASE("snapchat creatives, media, audience segments and pixels of an ad "
+          "account",
+          "[snapchat]") {
+  auto o = roomy();
+  auto p = make_snapchat(o);
+  node acct{kind::adaccount, 2, 1};
+  auto acct_id = snapchat::id_of(o.seed, acct);
+  struct coll {
+    const char* plural;
+    const char* singular;
+    kind k;
+  };
+  for (auto c : {coll{"creatives", "creative", kind::creative},
+                 coll{"media", "media", kind::media},
+                 coll{"segments", "segment", kind::segment},
+                 coll{"pixels", "pixel", kind::pixel}}) {
+    INFO(c.plural);
+    auto r = p->handle(sc_get("/v1/adaccounts/" + acct_id + "/" + c.plural), t0);
+    REQUIRE(r.status == 200);
+    auto b = body(r);
+    auto& items = b.at(c.plural).as_array();
+    auto n = snapchat::asset_count(o.seed, c.k, 2, 1);
+    REQUIRE(static_cast<int>(items.size()) == n);
+    CHECK(r.acct.items == n);
+    CHECK(r.acct.endpoint == std::string{"adaccounts/"} + c.plural);
+    auto& first = items[0].at(c.singular).as_object();
+    CHECK(first.at("ad_account_id").as_string() == acct_id);
+    auto one_id = std::string{first.at("id").as_string()};
+    CHECK(snapchat::parse_id(o.seed, one_id, c.k).has_value());
+    CHECK_FALSE(snapchat::parse_id(o.seed, one_id, kind::campaign).has_value());
+    auto one = body(p->handle(sc_get(std::string{"/v1/"} + c.plural + "/" + one_id), t0));
+    CHECK(one.at(c.plural).as_array()[0].at(c.singular) == first);
+    // Past the last index: unknown.
+    node past{c.k, 2, 1, 0, 0, 0, n + 1};
+    check_error(
+      p->handle(sc_get(std::string{"/v1/"} + c.plural + "/" + snapchat::id_of(o.seed, past)), t0),
+      404);
+  }
+  CHECK(snapchat::asset_count(o.seed, kind::pixel, 2, 1) == 1);
+  // An ad's creative is a creative of its ad account.
+  auto ad = snapchat::object_of(o.seed, {kind::ad, 2, 1, 1, 1, 1});
+  auto creative = snapchat::parse_id(o.seed, ad.at("creative_id").as_string(), kind::creative);
+  REQUIRE(creative.has_value());
+  CHECK(creative->account == 1);
+  check_error(p->handle(sc_get("/v1/campaigns/" + snapchat::id_of(o.seed, {kind::campaign, 2, 1, 1})
+                               + "/creatives"),
+                        t0),
+              404);
+}
+
+TEST_CASE("snapchat targeting options", "[snapchat]") {
+  auto o = roomy();
+  auto p = make_snapchat(o);
+  auto r = p->handle(sc_get("/v1/targeting/geo/country"), t0);
+  REQUIRE(r.status == 200);
+  auto b = body(r);
+  auto& items = b.at("targeting_dimensions").as_array();
+  REQUIRE(items.size() == 12);
+  CHECK(items[0].at("country").at("id").as_string() == "us");
+  CHECK(r.acct.endpoint == "targeting/country");
+  CHECK(body(p->handle(sc_get("/v1/targeting/interests/scls"), t0))
+          .at("targeting_dimensions").as_array().size() == 30);
+  check_error(p->handle(sc_get("/v1/targeting/geo/planet"), t0), 400);
+  check_error(p->handle(sc_get("/v1/targeting/geo"), t0), 404);
+}
+
+TEST_CASE("snapchat stats: a TOTAL over days is the sum of the daily values; "
+          "pixels have stats",
+          "[snapchat]") {
+  auto o = roomy();
+  auto p = make_snapchat(o);
+  auto acct_id = snapchat::id_of(o.seed, {kind::adaccount, 2, 1});
+  auto range = std::string{"&start_time=2026-03-01T00:00:00Z&end_time=2026-03-08T00:00:00Z"};
+  auto day = body(p->handle(
+    sc_get("/v1/adaccounts/" + acct_id + "/stats?granularity=DAY&breakdown=campaign"
+           "&fields=impressions,spend" + range),
+    t0));
+  auto total = body(p->handle(
+    sc_get("/v1/adaccounts/" + acct_id + "/stats?granularity=TOTAL&breakdown=campaign"
+           "&fields=impressions,spend" + range),
+    t0));
+  auto& days = day.at("timeseries_stats").as_array()[0].at("timeseries_stat").at(
+    "breakdown_stats").at("campaign").as_array();
+  auto& totals = total.at("total_stats").as_array()[0].at("total_stat").at(
+    "breakdown_stats").at("campaign").as_array();
+  REQUIRE(days.size() == totals.size());
+  REQUIRE(days.size() == snapchat::children(o.seed, {kind::adaccount, 2, 1}, kind::campaign).size());
+  for (std::size_t i = 0; i < days.size(); ++i) {
+    std::int64_t imp = 0, spend = 0;
+    auto& ts = days[i].at("timeseries").as_array();
+    REQUIRE(ts.size() == 7);
+    for (auto& pt : ts) {
+      imp += pt.at("stats").at("impressions").as_int64();
+      spend += pt.at("stats").at("spend").as_int64();
+    }
+    CHECK(totals[i].at("stats").at("impressions").as_int64() == imp);
+    CHECK(totals[i].at("stats").at("spend").as_int64() == spend);
+  }
+  auto pixel = snapchat::id_of(o.seed, {kind::pixel, 2, 1, 0, 0, 0, 1});
+  auto pr = p->handle(sc_get("/v1/pixels/" + pixel + "/stats?granularity=DAY&fields=purchase"
+                             + range),
+                      t0);
+  REQUIRE(pr.status == 200);
+  auto pb = body(pr);
+  auto& stat = pb.at("timeseries_stats").as_array()[0].at("timeseries_stat").as_object();
+  CHECK(stat.at("type").as_string() == "PIXEL");
+  CHECK(stat.at("timeseries").as_array().size() == 7);
+  check_error(p->handle(sc_get("/v1/pixels/" + pixel + "/stats?breakdown=ad" + range), t0), 400);
+  check_error(p->handle(sc_get("/v1/creatives/"
+                               + snapchat::id_of(o.seed, {kind::creative, 2, 1, 0, 0, 0, 1})
+                               + "/stats"),
+                        t0),
+              404);
+}
+
+TEST_CASE("snapchat counts units only for calls that spent the budget; "
+          "failed list items name their id",
+          "[snapchat]") {
+  auto o = roomy();
+  auto p = make_snapchat(o);
+  auto acct_id = snapchat::id_of(o.seed, {kind::adaccount, 2, 1});
+  auto ok = p->handle(sc_get("/v1/adaccounts/" + acct_id + "/pixels"), t0);
+  CHECK(ok.acct.quota_units == 1);
+  auto unauth = p->handle(sc_get("/v1/adaccounts/" + acct_id + "/pixels", ""), t0);
+  CHECK(unauth.acct.quota_units == 0);
+  fault_profile f;
+  f.throttle_storm = true;
+  p->set_faults(f);
+  auto throttled = p->handle(sc_get("/v1/adaccounts/" + acct_id + "/pixels"), t0);
+  CHECK(throttled.status == 429);
+  CHECK(throttled.acct.quota_units == 0);
+  f = {};
+  f.partial_batch_rate = 1.0;
+  p->set_faults(f);
+  auto partial = body(p->handle(sc_get("/v1/adaccounts/" + acct_id + "/media"), t0));
+  auto& item = partial.at("media").as_array()[0].as_object();
+  CHECK(item.at("sub_request_status").as_string() == "ERROR");
+  CHECK(item.at("media").at("id").as_string()
+        == snapchat::id_of(o.seed, {kind::media, 2, 1, 0, 0, 0, 1}));
+}

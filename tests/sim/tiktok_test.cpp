@@ -242,3 +242,146 @@ TEST_CASE("tiktok faults use TikTok's codes", "[tiktok]") {
   p->set_faults({});
   CHECK(code(p->handle(tt_get(url), t0)) == 0);
 }
+
+// -- issue #9: ownership, creative library, audiences, Events API, units ----
+
+namespace {
+
+http_request tt_post(std::string target, std::string body, std::string token) {
+  http_request r;
+  r.method = "POST";
+  r.target = std::move(target);
+  r.headers["Access-Token"] = std::move(token);
+  r.headers["Content-Type"] = "application/json";
+  r.body = std::move(body);
+  return r;
+}
+
+} // namespace
+
+TEST_CASE("tiktok scoped tokens own every fifth advertiser", "[tiktok]") {
+  auto p = make_tiktok(roomy());
+  // org-1 owns advertisers 2, 7, 12, ...; org-1-anything too.
+  auto get = [&](int a, const char* token) {
+    return p->handle(tt_get("/open_api/v1.3/campaign/get/?advertiser_id="
+                            + tiktok::advertiser_id(a), token), t0);
+  };
+  CHECK(code(get(2, "org-1")) == 0);
+  CHECK(code(get(7, "org-1-tiktok")) == 0);
+  auto refused = get(3, "org-1");
+  CHECK(code(refused) == 40001);
+  CHECK(body(refused).at("message").as_string()
+        == "No permission to operate advertiser " + tiktok::advertiser_id(3) + ".");
+  CHECK(refused.acct.quota_units == 1);  // past the throttle: spent
+  CHECK(code(get(3, "tok-1")) == 0);     // unscoped tokens own everything
+  // advertiser/info: one foreign id refuses the whole call, naming it.
+  auto info = p->handle(tt_get("/open_api/v1.3/advertiser/info/?advertiser_ids=[\""
+                               + tiktok::advertiser_id(2) + "\",\""
+                               + tiktok::advertiser_id(4) + "\"]", "org-1"), t0);
+  CHECK(code(info) == 40001);
+  CHECK(std::string(body(info).at("message").as_string()).find(tiktok::advertiser_id(4))
+        != std::string::npos);
+  // Refused before the budget: nothing charged.
+  CHECK(p->handle(tt_get("/open_api/v1.3/campaign/get/?advertiser_id=1", ""), t0)
+            .acct.quota_units == 0);
+}
+
+TEST_CASE("tiktok creative library and audiences list, page and filter",
+          "[tiktok]") {
+  platform_options o = roomy();
+  auto p = make_tiktok(o);
+  int a = 3;
+  auto adv = tiktok::advertiser_id(a);
+  struct ep { const char* path; const char* id; int count; const char* key; };
+  for (auto e : {ep{"file/image/ad/search/", "image_id", tiktok::image_count(o.seed, a), "image_ids"},
+                 ep{"file/video/ad/search/", "video_id", tiktok::video_count(o.seed, a), "video_ids"},
+                 ep{"dmp/saved_audience/list/", "saved_audience_id",
+                    tiktok::saved_audience_count(o.seed, a), "saved_audience_ids"},
+                 ep{"dmp/custom_audience/list/", "audience_id",
+                    tiktok::custom_audience_count(o.seed, a), "custom_audience_ids"}}) {
+    INFO(e.path);
+    auto base = std::string("/open_api/v1.3/") + e.path + "?advertiser_id=" + adv;
+    auto all = body(p->handle(tt_get(base + "&page_size=100"), t0));
+    REQUIRE(all.at("code").as_int64() == 0);
+    auto& list = all.at("data").at("list").as_array();
+    CHECK(static_cast<int>(list.size()) == e.count);
+    CHECK(all.at("data").at("page_info").at("total_number").as_int64() == e.count);
+    auto first = std::string(list[0].at(e.id).as_string());
+    bool top = std::string(e.path).rfind("dmp/", 0) == 0;
+    auto filter = top ? "&" + std::string(e.key) + "=[\"" + first + "\"]"
+                      : "&filtering={\"" + std::string(e.key) + "\":[\"" + first + "\"]}";
+    auto one = body(p->handle(tt_get(base + filter + "&fields=[\"" + e.id + "\"]"), t0));
+    REQUIRE(one.at("data").at("list").as_array().size() == 1);
+    CHECK(one.at("data").at("list").as_array()[0].as_object().size() == 1);
+    CHECK(code(p->handle(tt_get(base + "&page_size=101"), t0)) == 40002);
+    if (top)  // no `filtering` there: ignored, as TikTok ignores unknown parameters
+      CHECK(body(p->handle(tt_get(base + "&filtering={\"nope\":[]}"), t0))
+                .at("data").at("list").as_array().size() == list.size());
+    else
+      CHECK(code(p->handle(tt_get(base + "&filtering={\"nope\":[]}"), t0)) == 40002);
+  }
+  // Ads carry their creative: a video and an image of their advertiser.
+  auto ads = body(p->handle(
+      tt_get("/open_api/v1.3/ad/get/?advertiser_id=" + adv + "&page_size=1000"), t0));
+  auto ad = ads.at("data").at("list").as_array()[0].as_object();
+  CHECK(std::string(ad.at("video_id").as_string()).rfind("v-3-", 0) == 0);
+  CHECK(std::string(ad.at("image_ids").as_array()[0].as_string()).rfind("img-3-", 0) == 0);
+}
+
+TEST_CASE("tiktok event/track takes events for an owned pixel", "[tiktok]") {
+  auto p = make_tiktok(roomy());
+  auto url = "/open_api/v1.3/event/track/";
+  auto ev = R"({"event":"ViewContent","event_time":1767225600,"event_id":"e1"})";
+  auto ok = p->handle(tt_post(url, std::string(R"({"event_source":"web","event_source_id":"CSIM2P1","data":[)")
+                                       + ev + "," + ev + "]}", "org-1"), t0);
+  CHECK(code(ok) == 0);
+  CHECK(ok.acct.endpoint == "event/track");
+  CHECK(ok.acct.items == 2);
+  CHECK(ok.acct.quota_units == 1);
+  CHECK(code(p->handle(tt_post(url, std::string(R"({"event_source":"web","event_source_id":"CSIM3P1","data":[)")
+                                        + ev + "]}", "org-1"), t0)) == 40001);
+  CHECK(code(p->handle(tt_post(url, R"({"event_source":"web","event_source_id":"CSIM2P1","data":[]})",
+                               "org-1"), t0)) == 40002);
+  CHECK(code(p->handle(tt_post(url, R"({"event_source":"web","event_source_id":"CSIM2P1",
+                                       "data":[{"event":"A","event_time":"x"}]})", "org-1"), t0))
+        == 40002);
+  CHECK(code(p->handle(tt_post(url, "not json", "org-1"), t0)) == 40002);
+  CHECK(p->handle(tt_get(url, "org-1"), t0).status == 405);
+  fault_profile f;
+  f.partial_batch_rate = 1.0;
+  p->set_faults(f);
+  auto partial = p->handle(tt_post(url, std::string(R"({"event_source":"web","event_source_id":"CSIM2P1","data":[)")
+                                            + ev + "]}", "org-1"), t0);
+  CHECK(code(partial) == 20001);
+  CHECK(body(partial).at("data").at("failed_events").as_array()[0].at("index").as_int64() == 0);
+}
+
+TEST_CASE("tiktok range totals equal the sum of the daily values", "[tiktok]") {
+  platform_options o = roomy();
+  auto p = make_tiktok(o);
+  auto adv = tiktok::advertiser_id(5);
+  auto base = "/open_api/v1.3/report/integrated/get/?advertiser_id=" + adv
+              + "&report_type=BASIC&data_level=AUCTION_CAMPAIGN&page_size=1000"
+                "&metrics=[\"impressions\",\"clicks\",\"spend\",\"ctr\"]"
+                "&start_date=2026-01-01&end_date=2026-01-07";
+  auto daily = body(p->handle(tt_get(base + "&dimensions=[\"campaign_id\",\"stat_time_day\"]"), t0));
+  auto total = body(p->handle(tt_get(base + "&dimensions=[\"campaign_id\"]"), t0));
+  auto& days = daily.at("data").at("list").as_array();
+  auto& tot = total.at("data").at("list").as_array();
+  REQUIRE(days.size() == tot.size() * 7);
+  std::int64_t imp = 0, clk = 0;
+  double spend = 0;
+  for (std::size_t i = 0; i < 7; ++i) {
+    const auto& m = days[i].at("metrics");
+    imp += std::stoll(std::string(m.at("impressions").as_string()));
+    clk += std::stoll(std::string(m.at("clicks").as_string()));
+    spend += std::stod(std::string(m.at("spend").as_string()));
+  }
+  const auto& m = tot[0].at("metrics");
+  CHECK(std::stoll(std::string(m.at("impressions").as_string())) == imp);
+  CHECK(std::stoll(std::string(m.at("clicks").as_string())) == clk);
+  CHECK(std::stod(std::string(m.at("spend").as_string())) == Approx(spend));
+  char ctr[32];
+  std::snprintf(ctr, sizeof ctr, "%.2f", 100.0 * static_cast<double>(clk) / static_cast<double>(imp));
+  CHECK(m.at("ctr").as_string() == ctr);
+}

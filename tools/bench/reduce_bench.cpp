@@ -75,6 +75,12 @@ int run_reduce_bench(const reduce_options& opts) {
                    .count();
   ho.specific.google.world.today = today;
   ho.specific.google.customer_qps = 1000000;
+  // Snapchat's per-second app and token budgets likewise.
+  ho.specific.snapchat.app_rps = ho.specific.snapchat.token_rps = 1000000;
+  // TikTok's per-second app and advertiser QPS windows likewise.
+  ho.specific.tiktok.app_qps = 1000000;
+  ho.specific.tiktok.app_qpm = 1000000;
+  ho.specific.tiktok.advertiser_qps = 0;
   sim::test_harness sim{names, ho};
 
   auto db = bench_db::open(opts.database_url, opts.keep);

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <random>
 
 namespace adbatch::bench {
 
@@ -71,8 +72,40 @@ generator_factory generator_for(pl::platform_id p) {
     return make_google_generator;
   case pl::platform_id::twitter:
     return make_twitter_generator;
+  case pl::platform_id::linkedin:
+    return make_linkedin_generator;
+  case pl::platform_id::snapchat:
+    return make_snapchat_generator;
+  case pl::platform_id::tiktok:
+    return make_tiktok_generator;
   default:
     return nullptr;
+  }
+}
+
+/// Each platform draws from its own stream (seeded by the workload seed and
+/// the platform), so a platform's requests are the same whichever other
+/// platforms the workload includes: its figures compare across runs.
+rng stream_of(std::uint64_t seed, pl::platform_id p) {
+  std::seed_seq seq{static_cast<std::uint32_t>(seed),
+                    static_cast<std::uint32_t>(seed >> 32),
+                    static_cast<std::uint32_t>(p)};
+  return rng{seq};
+}
+
+/// Appends the lists round-robin (one from each in turn), so an org's
+/// requests for its platforms arrive interleaved.
+void interleave(std::vector<std::vector<persistence::enqueue_request>>& lists,
+                workload& out, bool duplicate) {
+  for (std::size_t i = 0;; ++i) {
+    bool any = false;
+    for (auto& l : lists)
+      if (i < l.size()) {
+        out.requests.push_back(std::move(l[i]));
+        out.duplicate.push_back(duplicate);
+        any = true;
+      }
+    if (!any) return;
   }
 }
 
@@ -80,15 +113,19 @@ generator_factory generator_for(pl::platform_id p) {
 
 workload make_workload(const workload_options& opts) {
   workload out;
-  rng g{opts.seed};
   std::map<pl::platform_id, std::unique_ptr<platform_generator>> gens;
-  for (auto p : opts.platforms)
+  std::map<pl::platform_id, rng> streams;
+  for (auto p : opts.platforms) {
     if (auto make = generator_for(p)) gens[p] = make(opts);
+    streams.emplace(p, stream_of(opts.seed, p));
+  }
   for (int k = 0; k < opts.orgs; ++k) {
     auto org = uuid(0x0a000000u + static_cast<std::uint32_t>(k), 0,
                     static_cast<std::uint64_t>(k) + 1);
-    std::vector<persistence::enqueue_request> mine;
+    std::vector<std::vector<persistence::enqueue_request>> distinct_lists,
+        duplicate_lists;
     for (auto p : opts.platforms) {
+      auto& g = streams.at(p);
       workload_connection c;
       c.org_id = org;
       c.platform = p;
@@ -96,8 +133,8 @@ workload make_workload(const workload_options& opts) {
                              static_cast<std::uint16_t>(p) + 1,
                              static_cast<std::uint64_t>(k) + 1);
       c.token = "org-" + std::to_string(k) + "-" + std::string{pl::name_of(p)};
-      auto it = gens.find(p);
-      if (it != gens.end()) {
+      std::vector<persistence::enqueue_request> mine, dups;
+      if (auto it = gens.find(p); it != gens.end()) {
         auto& gen = *it->second;
         gen.connect(k, c);
         for (int i = 0; i < opts.requests_per_org; ++i) {
@@ -109,27 +146,26 @@ workload make_workload(const workload_options& opts) {
               org, std::string{pl::name_of(p)}, c.connection_id, type,
               json::serialize(params), pick(g, 1, 10), 3});
         }
+        // Duplicates: other users of the org ask for what someone already
+        // asked (same connection, type and params, maybe another priority).
+        std::shuffle(mine.begin(), mine.end(), g);
+        auto distinct = mine.size();
+        auto n_dups = static_cast<std::size_t>(
+            static_cast<double>(distinct) * opts.duplicate_share /
+            std::max(0.1, 1.0 - opts.duplicate_share));
+        for (std::size_t i = 0; i < n_dups && distinct > 0; ++i) {
+          auto copy = mine[static_cast<std::size_t>(
+              pick(g, 0, static_cast<int>(distinct) - 1))];
+          copy.priority = pick(g, 1, 10);
+          dups.push_back(std::move(copy));
+        }
       }
       out.connections.push_back(std::move(c));
+      distinct_lists.push_back(std::move(mine));
+      duplicate_lists.push_back(std::move(dups));
     }
-    // Duplicates: other users of the org ask for what someone already
-    // asked (same connection, type and params, maybe another priority).
-    std::shuffle(mine.begin(), mine.end(), g);
-    auto distinct = mine.size();
-    auto dups = static_cast<std::size_t>(
-        static_cast<double>(distinct) * opts.duplicate_share /
-        std::max(0.1, 1.0 - opts.duplicate_share));
-    for (std::size_t i = 0; i < distinct; ++i) {
-      out.requests.push_back(mine[i]);
-      out.duplicate.push_back(false);
-    }
-    for (std::size_t i = 0; i < dups && distinct > 0; ++i) {
-      auto copy = mine[static_cast<std::size_t>(
-          pick(g, 0, static_cast<int>(distinct) - 1))];
-      copy.priority = pick(g, 1, 10);
-      out.requests.push_back(std::move(copy));
-      out.duplicate.push_back(true);
-    }
+    interleave(distinct_lists, out, false);
+    interleave(duplicate_lists, out, true);
   }
   return out;
 }

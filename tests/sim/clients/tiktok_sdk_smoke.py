@@ -33,6 +33,22 @@ print('report', r['data'])
 r = ReportingApi(client).report_integrated_get('BASIC', tok, advertiser_id=a1, data_level='AUCTION_ADVERTISER',
       dimensions=['advertiser_id'], metrics=['spend'], query_lifetime=True)
 print('lifetime', r['data'])
+# The creative library, audiences and ads' creative fields (issue #9).
+from business_api_client.api.ad_api import AdApi
+from business_api_client.api.audience_api import AudienceApi
+from business_api_client.api.file_api import FileApi
+import time
+time.sleep(1.1)  # 5 calls a second per advertiser (code 40133)
+r = FileApi(client).ad_video_search(a1, tok, filtering={'video_ids': ['v-1-1']}, page_size=100)
+print('ad_video_search', r['data'])
+r = AudienceApi(client).dmp_custom_audience_list(a1, tok, custom_audience_ids=['1840000000000001001'])
+print('dmp_custom_audience_list', r['data'])
+time.sleep(1.1)
+r = AudienceApi(client).dmp_saved_audience_list(a1, tok)
+print('dmp_saved_audience_list', len(r['data']['list']), r['data']['page_info'])
+r = AdApi(client).ad_get(a1, tok, page_size=2, fields=['ad_id', 'video_id', 'image_ids'])
+print('ad_get', r['data']['list'])
+time.sleep(1.1)
 for name, call in [
     ('101 ids', lambda: AccountManagementApi(client).advertiser_info([str(7000000000000000000 + i) for i in range(1, 102)], tok)),
     ('page_size 1001', lambda: CampaignCreationApi(client).campaign_get(a1, tok, page_size=1001)),
