@@ -3,6 +3,7 @@
 #include "platforms/google/google_adapter.hpp"
 #include "platforms/linkedin/linkedin_adapter.hpp"
 #include "platforms/meta/meta_adapter.hpp"
+#include "platforms/twitter/twitter_adapter.hpp"
 #include "platforms/snapchat/snapchat_adapter.hpp"
 #include "platforms/tiktok/tiktok_adapter.hpp"
 
@@ -16,6 +17,8 @@ std::shared_ptr<const platform_adapter> adapter_for(platform_id p) {
       make_meta_adapter();
   static const std::shared_ptr<const platform_adapter> google =
       make_google_adapter();
+  static const std::shared_ptr<const platform_adapter> twitter =
+      make_twitter_adapter();
   static const std::shared_ptr<const platform_adapter> linkedin =
       make_linkedin_adapter();
   static const std::shared_ptr<const platform_adapter> snapchat =
@@ -27,6 +30,8 @@ std::shared_ptr<const platform_adapter> adapter_for(platform_id p) {
     return meta;
   case platform_id::google:
     return google;
+  case platform_id::twitter:
+    return twitter;
   case platform_id::linkedin:
     return linkedin;
   case platform_id::snapchat:
@@ -45,6 +50,8 @@ plan_cost minimum_cost(platform_id p, std::span<const queued_request> requests,
     return meta_minimum_cost(requests, ctx);
   case platform_id::google:
     return google_minimum_cost(requests, ctx);
+  case platform_id::twitter:
+    return twitter_minimum_cost(requests, ctx);
   case platform_id::linkedin:
     return linkedin_minimum_cost(requests, ctx);
   case platform_id::snapchat:

@@ -224,6 +224,9 @@ void read_twitter(section& s, const YAML::Node& node, const context& ctx,
   s.integer("app_limit", t.app_limit, 1, big);
   s.integer("user_limit", t.user_limit, 1, big);
   s.duration("window", t.window, 1);
+  s.integer("ads_limit", t.ads_limit, 1, big);
+  s.integer("stats_account_limit", t.stats_account_limit, 1, big);
+  s.integer("job_seconds", t.job_seconds, 0, big);
   std::string body =
     t.throttle == sim::twitter_options::throttle_body::code88 ? "code88" : "problem";
   s.string("throttle_body", body);
@@ -400,6 +403,9 @@ void print_platform_options(YAML::Emitter& out, const std::string& platform,
     kv(out, "app_limit", t.app_limit);
     kv(out, "user_limit", t.user_limit);
     kv(out, "window", t.window.count());
+    kv(out, "ads_limit", t.ads_limit);
+    kv(out, "stats_account_limit", t.stats_account_limit);
+    kv(out, "job_seconds", t.job_seconds);
     kv(out, "throttle_body",
        t.throttle == sim::twitter_options::throttle_body::code88 ? "code88" : "problem");
     out << YAML::Key << "epoch_origin" << YAML::Value;

@@ -213,3 +213,159 @@ TEST_CASE("x faults use X's signals", "[twitter]") {
   CHECK_FALSE(partial.contains("data"));
   CHECK(partial.at("errors").as_array()[0].at("title").as_string() == "Authorization Error");
 }
+
+// -- X Ads API v12 --------------------------------------------------------------
+
+#include "sim/twitter/twitter_ads.hpp"
+
+namespace {
+
+namespace xads = adbatch::sim::twitter::ads;
+
+http_request ads_req(std::string method, std::string target,
+                     std::string token = "org-0-twitter") {
+  http_request r;
+  r.method = std::move(method);
+  r.target = std::move(target);
+  r.headers["authorization"] =
+    "OAuth oauth_consumer_key=\"ck\", oauth_nonce=\"n\", oauth_signature=\"s\", "
+    "oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1\", oauth_token=\""
+    + token + "\", oauth_version=\"1.0\"";
+  return r;
+}
+
+} // namespace
+
+TEST_CASE("x ads: accounts the user reaches, lists with count, cursor and filters",
+          "[twitter][ads]") {
+  auto p = make_twitter(platform_options{}, fixed_epoch());
+  auto r = p->handle(ads_req("GET", "/12/accounts?count=3"), t0);
+  REQUIRE(r.status == 200);
+  auto b = body(r);
+  REQUIRE(b.at("data").as_array().size() == 3);
+  CHECK(b.at("next_cursor").is_string());
+  CHECK(b.at("request").at("params").at("count").as_string() == "3");
+  for (const auto& a : b.at("data").as_array()) {
+    auto idx = xads::account_index(a.at("id").as_string());
+    REQUIRE(idx);
+    CHECK((*idx - 1) % 5 == 0);
+  }
+  auto next = p->handle(
+    ads_req("GET", "/12/accounts?count=1000&cursor="
+                     + std::string(b.at("next_cursor").as_string())),
+    t0);
+  CHECK(body(next).at("data").as_array().size() == 40 - 3);
+  CHECK(body(next).at("next_cursor").is_null());
+  CHECK(!header(next, "x-rate-limit-remaining").empty());
+
+  auto acc = xads::account_id(1);
+  auto all = p->handle(ads_req("GET", "/12/accounts/" + acc + "/campaigns?count=1000"), t0);
+  REQUIRE(all.status == 200);
+  auto camps = body(all).at("data").as_array();
+  CHECK(static_cast<int>(camps.size()) == xads::campaign_count(42, 1));
+  CHECK(all.acct.items == static_cast<std::int64_t>(camps.size()));
+  auto first = std::string(camps[0].at("id").as_string());
+  auto li = p->handle(
+    ads_req("GET", "/12/accounts/" + acc + "/line_items?campaign_ids=" + first), t0);
+  auto li_body = body(li);
+  for (const auto& l : li_body.at("data").as_array())
+    CHECK(l.at("campaign_id").as_string() == first);
+  auto tc = p->handle(ads_req("GET", "/12/accounts/" + acc + "/targeting_criteria"), t0);
+  CHECK(tc.status == 400);
+  CHECK(body(tc).at("errors").at(0).at("code").as_string() == "MISSING_PARAMETER");
+
+  auto foreign = p->handle(ads_req("GET", "/12/accounts/" + xads::account_id(2) + "/cards"), t0);
+  CHECK(foreign.status == 403);
+  CHECK(body(foreign).at("errors").at(0).at("code").as_string()
+        == "UNAUTHORIZED_CLIENT_APPLICATION");
+  auto bearer = x_get("/12/accounts");
+  CHECK(p->handle(bearer, t0).status == 401);
+}
+
+TEST_CASE("x ads: synchronous stats: 20 ids, 7 days, totals are sums of days",
+          "[twitter][ads]") {
+  auto p = make_twitter(platform_options{}, fixed_epoch());
+  auto acc = xads::account_id(1);
+  auto camps = xads::list(42, xads::kind::campaign, 1);
+  auto ids = xads::id_of(camps[0]) + "," + xads::id_of(camps[1]);
+  auto q = [&](std::string gran, std::string start, std::string end) {
+    return "/12/stats/accounts/" + acc + "?entity=CAMPAIGN&entity_ids=" + ids + "&start_time="
+           + start + "&end_time=" + end + "&granularity=" + gran
+           + "&metric_groups=ENGAGEMENT,BILLING&placement=ALL_ON_TWITTER";
+  };
+  auto day = p->handle(ads_req("GET", q("DAY", "2026-11-01T00:00:00Z", "2026-11-04T00:00:00Z")), t0);
+  REQUIRE(day.status == 200);
+  auto total =
+    p->handle(ads_req("GET", q("TOTAL", "2026-11-01T00:00:00Z", "2026-11-04T00:00:00Z")), t0);
+  REQUIRE(total.status == 200);
+  auto d = body(day), t = body(total);
+  CHECK(d.at("time_series_length").as_int64() == 3);
+  for (std::size_t i = 0; i < 2; ++i)
+    for (const auto& [m, series] : d.at("data").at(i).at("id_data").at(0).at("metrics").as_object()) {
+      std::int64_t sum = 0;
+      for (const auto& v : series.as_array()) sum += v.as_int64();
+      CHECK(t.at("data").at(i).at("id_data").at(0).at("metrics").at(m).at(0).as_int64() == sum);
+    }
+  CHECK(!header(day, "x-account-rate-limit-limit").empty());
+  auto week = p->handle(ads_req("GET", q("DAY", "2026-11-01T00:00:00Z", "2026-11-09T00:00:00Z")), t0);
+  CHECK(week.status == 400);
+  auto hour = p->handle(ads_req("GET", q("DAY", "2026-11-01T05:00:00Z", "2026-11-03T00:00:00Z")), t0);
+  CHECK(hour.status == 400);
+  auto other = xads::id_of(xads::list(42, xads::kind::campaign, 6)[0]);
+  auto bad = p->handle(
+    ads_req("GET", "/12/stats/accounts/" + acc + "?entity=CAMPAIGN&entity_ids=" + other
+                     + "&start_time=2026-11-01T00:00:00Z&end_time=2026-11-02T00:00:00Z"
+                       "&granularity=DAY&metric_groups=ENGAGEMENT&placement=ALL_ON_TWITTER"),
+    t0);
+  CHECK(bad.status == 400);
+  CHECK(body(bad).at("errors").at(0).at("message").as_string().find(other) != std::string::npos);
+}
+
+TEST_CASE("x ads: async stats jobs are created, polled and their file fetched",
+          "[twitter][ads]") {
+  auto p = make_twitter(platform_options{}, fixed_epoch());
+  auto acc = xads::account_id(1);
+  auto camp = xads::id_of(xads::list(42, xads::kind::campaign, 1)[0]);
+  auto created = p->handle(
+    ads_req("POST", "/12/stats/jobs/accounts/" + acc + "?entity=CAMPAIGN&entity_ids=" + camp
+                      + "&start_time=2026-09-01T00:00:00Z&end_time=2026-11-01T00:00:00Z"
+                        "&granularity=DAY&metric_groups=ENGAGEMENT&placement=ALL_ON_TWITTER"),
+    t0);
+  REQUIRE(created.status == 200);
+  auto job = body(created).at("data").as_object();
+  CHECK(job.at("status").as_string() == "PROCESSING");
+  auto id = std::string(job.at("id_str").as_string());
+  auto poll = p->handle(ads_req("GET", "/12/stats/jobs/accounts/" + acc + "?job_ids=" + id),
+                        t0 + 10s);
+  auto polled = body(poll).at("data").at(0).as_object();
+  REQUIRE(polled.at("status").as_string() == "SUCCESS");
+  std::string url(polled.at("url").as_string());
+  auto path = url.substr(url.find("/advertiser-api-async-analytics/"));
+  http_request get;
+  get.method = "GET";
+  get.target = path;
+  auto file = p->handle(get, t0 + 11s);
+  REQUIRE(file.status == 200);
+  CHECK(body(file).at("time_series_length").as_int64() == 61);
+  CHECK(body(file).at("data").at(0).at("id").as_string() == camp);
+}
+
+TEST_CASE("x ads: a spent window answers 429 TOO_MANY_REQUESTS and charges nothing",
+          "[twitter][ads]") {
+  auto tw = fixed_epoch();
+  tw.ads_limit = 2;
+  auto p = make_twitter(platform_options{}, tw);
+  auto path = "/12/accounts/" + xads::account_id(1) + "/cards";
+  CHECK(p->handle(ads_req("GET", path), t0).status == 200);
+  auto second = p->handle(ads_req("GET", path), t0);
+  CHECK(second.status == 200);
+  CHECK(header(second, "x-rate-limit-remaining") == "0");
+  auto third = p->handle(ads_req("GET", path), t0);
+  CHECK(third.status == 429);
+  CHECK(body(third).at("errors").at(0).at("code").as_string() == "TOO_MANY_REQUESTS");
+  CHECK(third.acct.throttled);
+  CHECK(third.acct.quota_units == 0);
+  CHECK(header(third, "x-rate-limit-reset") == std::to_string(1700000000 + 900));
+  // Another user has its own window.
+  CHECK(p->handle(ads_req("GET", path, "tok-2"), t0).status == 200);
+}

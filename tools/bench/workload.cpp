@@ -70,6 +70,8 @@ generator_factory generator_for(pl::platform_id p) {
     return make_meta_generator;
   case pl::platform_id::google:
     return make_google_generator;
+  case pl::platform_id::twitter:
+    return make_twitter_generator;
   case pl::platform_id::linkedin:
     return make_linkedin_generator;
   case pl::platform_id::snapchat:
