@@ -59,11 +59,11 @@ make_meta_generator(const workload_options& opts);
 std::unique_ptr<platform_generator>
 make_google_generator(const workload_options& opts);
 std::unique_ptr<platform_generator>
-make_twitter_generator(const workload_options& opts);
-std::unique_ptr<platform_generator>
 make_tiktok_generator(const workload_options& opts);
 std::unique_ptr<platform_generator>
 make_linkedin_generator(const workload_options& opts);
+std::unique_ptr<platform_generator>
+make_twitter_generator(const workload_options& opts);
 std::unique_ptr<platform_generator>
 make_snapchat_generator(const workload_options& opts);
 
