@@ -284,7 +284,9 @@ void send_call(self_pointer self, std::size_t index) {
   slot.sent = true;
   outbound_call out;
   out.method = slot.call.method;
-  out.url = st.cfg.base_url + slot.call.target;
+  out.url =
+      (slot.call.base_url.empty() ? st.cfg.base_url : slot.call.base_url) +
+      slot.call.target;
   out.headers = slot.call.headers;
   out.body = slot.call.body;
   out.timeout = st.cfg.call_timeout;

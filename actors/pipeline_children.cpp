@@ -44,6 +44,13 @@ batcher_config make_batcher_config(const config::config& cfg,
   out.owner = cfg.node.name;
   out.settings.max_batch_size = pc.max_batch_size;
   out.settings.api_version = pc.api_version;
+  out.settings.base_url = out.base_url;
+  for (const auto& [name, url] : pc.endpoints) {
+    auto u = url;
+    while (!u.empty() && u.back() == '/')
+      u.pop_back();
+    out.settings.endpoints[name] = u;
+  }
   for (const auto& [name, secret] : pc.credentials)
     out.settings.platform_credentials[name] = secret.value();
   out.max_in_flight = static_cast<std::size_t>(cfg.upstream.max_in_flight);

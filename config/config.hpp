@@ -155,6 +155,9 @@ struct platform_config {
   /// API version the batcher calls (Meta "v21.0", Google "v22", ...);
   /// empty = the adapter's default (docs/requests.md).
   std::string api_version;
+  /// Extra API hosts by name, for platforms whose API spans several (X:
+  /// `ads` for the Ads API next to base_url's v2 API). Absent = base_url.
+  std::map<std::string, std::string> endpoints;
 };
 
 /// `platforms:` all six, by name.

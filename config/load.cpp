@@ -53,6 +53,7 @@ void read_platform(const context& ctx, section s, platform_config& out,
     r.duration("per_seconds", out.rate_limit.per, 1);
   }
   s.child("credentials").secret_map(out.credentials);
+  s.child("endpoints").url_map(out.endpoints);
   // Unset (~) = the adapter's default version.
   std::optional<std::string> version;
   if (!out.api_version.empty()) version = out.api_version;

@@ -2,11 +2,11 @@
 // references; the output loads back with load() (given the same
 // environment), except that a password inside database.url is masked.
 
+#include "config/detail.hpp"
+
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 #include <yaml-cpp/yaml.h>
-
-#include "config/detail.hpp"
 
 namespace adbatch::config {
 
@@ -19,14 +19,11 @@ constexpr std::string_view mask = "REDACTED";
 std::string mask_database_url(const std::string& url) {
   if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
     auto parsed = boost::urls::parse_uri(url);
-    if (!parsed)
-      return std::string{mask};
+    if (!parsed) return std::string{mask};
     boost::urls::url u{*parsed};
-    if (u.has_password())
-      u.set_password(mask);
+    if (u.has_password()) u.set_password(mask);
     for (auto it = u.params().begin(); it != u.params().end(); ++it)
-      if ((*it).key == "password")
-        it = u.params().set(it, mask);
+      if ((*it).key == "password") it = u.params().set(it, mask);
     return std::string{u.buffer()};
   }
   // Keyword form: password=value or password = 'quoted value'.
@@ -34,11 +31,10 @@ std::string mask_database_url(const std::string& url) {
   auto pos = out.find("password");
   while (pos != std::string::npos) {
     auto eq = out.find_first_not_of(' ', pos + 8);
-    if (eq != std::string::npos && out[eq] == '='
-        && (pos == 0 || out[pos - 1] == ' ')) {
+    if (eq != std::string::npos && out[eq] == '=' &&
+        (pos == 0 || out[pos - 1] == ' ')) {
       auto start = out.find_first_not_of(' ', eq + 1);
-      if (start == std::string::npos)
-        break;
+      if (start == std::string::npos) break;
       auto end = start;
       if (out[start] == '\'') {
         end = start + 1;
@@ -47,8 +43,7 @@ std::string mask_database_url(const std::string& url) {
         end = std::min(end + 1, out.size());
       } else {
         end = out.find(' ', start);
-        if (end == std::string::npos)
-          end = out.size();
+        if (end == std::string::npos) end = out.size();
       }
       out.replace(start, end - start, mask);
       pos = out.find("password", start + mask.size());
@@ -104,6 +99,12 @@ void put_platform(YAML::Emitter& out, std::string_view name,
   out << YAML::BeginMap;
   for (const auto& [k, s] : p.credentials)
     out << YAML::Key << k << YAML::Value << s.reference();
+  out << YAML::EndMap;
+  out << YAML::Key << "endpoints" << YAML::Value;
+  if (p.endpoints.empty()) out << YAML::Flow;
+  out << YAML::BeginMap;
+  for (const auto& [k, v] : p.endpoints)
+    out << YAML::Key << k << YAML::Value << v;
   out << YAML::EndMap;
   out << YAML::Key << "api_version" << YAML::Value;
   if (p.api_version.empty())
@@ -171,8 +172,7 @@ std::string print(const config& cfg) {
       << u.max_connections_per_host;
   out << YAML::Key << "io_threads" << YAML::Value << u.io_threads;
   out << YAML::Key << "max_in_flight" << YAML::Value << u.max_in_flight;
-  out << YAML::Key << "max_rate_wait" << YAML::Value
-      << u.max_rate_wait.count();
+  out << YAML::Key << "max_rate_wait" << YAML::Value << u.max_rate_wait.count();
   out << YAML::EndMap;
 
   out << YAML::Key << "deduplication" << YAML::Value << YAML::BeginMap;
@@ -226,8 +226,7 @@ std::string print(const config& cfg) {
   else
     out << cr.active_key;
   out << YAML::Key << "keys" << YAML::Value;
-  if (cr.keys.empty())
-    out << YAML::Flow;
+  if (cr.keys.empty()) out << YAML::Flow;
   out << YAML::BeginMap;
   for (const auto& [id, key] : cr.keys)
     out << YAML::Key << id << YAML::Value << key.reference();

@@ -85,6 +85,11 @@ struct plan_settings {
   /// API version to call (e.g. "v21.0", "v22"); empty = the adapter's
   /// default.
   std::string api_version;
+  /// The platform's base URL (config base_url, no trailing slash) and its
+  /// extra API hosts by name (config endpoints; e.g. X's "ads"), for
+  /// adapters whose calls go to more than one host or sign the URL.
+  std::string base_url;
+  std::map<std::string, std::string> endpoints;
 };
 
 /// Everything plan() and split() may read besides the requests.
@@ -106,8 +111,13 @@ struct call_context {
 /// One upstream HTTP call.
 struct upstream_call {
   std::string method = "GET";
-  /// Path and query relative to the platform's base URL, starting with "/".
+  /// Path and query relative to the base URL, starting with "/".
   std::string target;
+  /// The base URL of this call (scheme://host[:port][/prefix], no trailing
+  /// slash) when it is not the platform's base_url: another API host of the
+  /// platform (plan_settings::endpoints) or the host of a URL the platform
+  /// answered (an async job's result file).
+  std::string base_url;
   header_list headers;
   std::string body;
   /// The request ids this call serves (each exactly once across a plan).

@@ -47,6 +47,9 @@ std::optional<async_progress> parse_progress(const boost::json::object& o);
 std::string to_json(const async_progress& p);
 /// "/advertiser-api-async-analytics/x.json.gz" of a job's result url.
 std::string url_path(const std::string& url);
+/// "https://ton.twimg.com" of an absolute URL; "" for a relative one (the
+/// call then goes to the platform's base_url).
+std::string url_origin(const std::string& url);
 
 /// Identical requests (same token, same normalized params): one result.
 struct served_group {

@@ -107,8 +107,18 @@ std::string query_text(const query_list& q) {
 /// OAuth 1.0a (HMAC-SHA1) user-context header for an Ads API call. The
 /// connection's token is "oauth_token" or "oauth_token:token_secret"; the
 /// consumer key and secret come from the platform credentials
-/// ("consumer_key", "consumer_secret"); the signature covers
-/// "ads_base_url" (default https://ads-api.x.com) + path and the query.
+/// ("consumer_key", "consumer_secret"); the signature covers the URL the
+/// call goes to (ads_base_of) + path and the query.
+/// Where X Ads calls go: config endpoints.ads (production:
+/// https://ads-api.x.com, next to base_url https://api.x.com for v2), else
+/// the platform's base_url (adbatch-sim serves both on one port).
+std::string ads_base_of(const plan_context& ctx) {
+  if (auto it = ctx.settings.endpoints.find("ads");
+      it != ctx.settings.endpoints.end())
+    return it->second;
+  return ctx.settings.base_url;
+}
+
 std::string oauth_header(const std::string& token, const std::string& method,
                          const std::string& path, const query_list& q,
                          const plan_context& ctx) {
@@ -119,7 +129,7 @@ std::string oauth_header(const std::string& token, const std::string& method,
   };
   auto consumer_key = cred("consumer_key", "adbatch");
   auto consumer_secret = cred("consumer_secret", "");
-  auto base = cred("ads_base_url", "https://ads-api.x.com");
+  auto base = ads_base_of(ctx);
   std::string oauth_token = token, token_secret;
   if (auto colon = token.find(':'); colon != std::string::npos) {
     oauth_token = token.substr(0, colon);
@@ -170,6 +180,7 @@ upstream_call ads_call(const std::string& token, const std::string& method,
   upstream_call c;
   c.method = method;
   c.target = path + query_text(q);
+  c.base_url = ads_base_of(ctx);
   c.headers.emplace_back("Authorization",
                          oauth_header(token, method, path, q, ctx));
   c.scope = scope_of_token(token) + ":ads";
@@ -419,6 +430,7 @@ void file_call(std::vector<served_group> groups,
   ctx->scope = "app";
   upstream_call c;
   c.method = "GET";
+  c.base_url = url_origin(p.url);
   c.target = url_path(p.url);
   c.scope = "app";
   c.label = "ads stats job result";
@@ -560,7 +572,8 @@ upstream_call make_x_naive_call(const queued_request& q,
     return c;
   }
   const auto& x = *r.req;
-  served_group g{r.req, {q.id}, r.account_id, r.start_day, r.end_day};
+  served_group g{r.req,       {q.id},    r.account_id,
+                 r.start_day, r.end_day, std::nullopt};
   auto ctxp = std::make_shared<x_call_context>();
   ctxp->groups = {g};
   ctxp->account_id = r.account_id;
@@ -626,6 +639,7 @@ upstream_call make_x_naive_call(const queued_request& q,
       ctxp->granularity = prog->granularity;
       ctxp->scope = "app";
       c.method = "GET";
+      c.base_url = url_origin(prog->url);
       c.target = url_path(prog->url);
       c.scope = "app";
       c.label = "ads stats job result";

@@ -540,6 +540,13 @@ std::string to_json(const async_progress& p) {
   return json::serialize(o);
 }
 
+std::string url_origin(const std::string& url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string::npos) return {};
+  auto start = url.find('/', scheme + 3);
+  return start == std::string::npos ? url : url.substr(0, start);
+}
+
 std::string url_path(const std::string& url) {
   auto scheme = url.find("://");
   if (scheme == std::string::npos)

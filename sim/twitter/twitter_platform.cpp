@@ -571,7 +571,7 @@ private:
     const unsigned mp = (5 * doy + 2) / 153;
     const unsigned d = doy - (153 * mp + 2) / 5 + 1;
     const unsigned m = mp + (mp < 10 ? 3 : -9);
-    char buf[32];
+    char buf[64]; // room for any int64 year: no truncation warning
     std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT00:00:00Z",
                   static_cast<long long>(y + (m <= 2)), m, d);
     return buf;

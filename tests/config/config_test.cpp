@@ -1,11 +1,10 @@
 // Loading, validation messages (key path AND line), secrets and print().
 
-#include <catch2/catch.hpp>
-
-#include <sstream>
-
 #include "config/config.hpp"
 #include "tests/config/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+#include <sstream>
 
 using namespace adbatch::config;
 using adbatch::config::test::temp_dir;
@@ -28,8 +27,7 @@ struct fixture {
   config ok(const std::string& yaml) {
     dir.write("adbatch.yaml", yaml);
     auto r = load(file, env);
-    if (!r)
-      FAIL("unexpected error: " << r.error().render());
+    if (!r) FAIL("unexpected error: " << r.error().render());
     return std::move(r).value();
   }
 };
@@ -87,8 +85,8 @@ TEST_CASE("defaults match the old system's values", "[config]") {
   CHECK(c.webhooks.store_raw);
   CHECK(c.webhooks.retention_days == 30);
   CHECK(c.webhooks.max_attempts == 3);
-  CHECK(c.webhooks.retry_delays
-        == std::vector<seconds>{seconds{60}, seconds{300}, seconds{900}});
+  CHECK(c.webhooks.retry_delays ==
+        std::vector<seconds>{seconds{60}, seconds{300}, seconds{900}});
   CHECK(c.webhooks.process_interval == seconds{60});
   CHECK_FALSE(c.webhooks.meta.secret);
   CHECK(c.alerts.queue_size == 1000);
@@ -103,8 +101,7 @@ TEST_CASE("the example file loads with no environment and equals the "
           "defaults",
           "[config]") {
   auto r = load(ADBATCH_SOURCE_DIR "/config/adbatch.example.yaml", {});
-  if (!r)
-    FAIL(r.error().render());
+  if (!r) FAIL(r.error().render());
   CHECK(print(r.value()) == print(defaults({}).value()));
 }
 
@@ -152,8 +149,8 @@ TEST_CASE_METHOD(fixture, "values from the file are read", "[config]") {
   CHECK(c.platforms.meta.max_batch_size == 50); // untouched default
   CHECK(c.platforms.google.base_url == "https://googleads.googleapis.com");
   CHECK(c.deduplication.window == seconds{0});
-  CHECK(c.webhooks.retry_delays
-        == std::vector<seconds>{seconds{1}, seconds{2}, seconds{180}});
+  CHECK(c.webhooks.retry_delays ==
+        std::vector<seconds>{seconds{1}, seconds{2}, seconds{180}});
   CHECK(c.alerts.failure_rate == Approx(0.25));
   CHECK(c.alerts.processing_time == milliseconds{5});
   CHECK(c.supervisor.restart_backoff == milliseconds{250});
@@ -171,90 +168,76 @@ TEST_CASE_METHOD(fixture, "a misspelt key is reported with line and hint",
                       "  meta:\n"
                       "    enabled: true\n"
                       "    flush_intreval: 300\n");
-  CHECK(err
-        == file
-             + ":4: platforms.meta.flush_intreval: unknown key (did you mean "
+  CHECK(err ==
+        file + ":4: platforms.meta.flush_intreval: unknown key (did you mean "
                "flush_interval?)");
-  CHECK(error_of("nodes:\n  name: x\n")
-        == file + ":1: nodes: unknown key (did you mean node?)");
-  CHECK(error_of("platforms:\n  facebook: {}\n")
-        == file + ":2: platforms.facebook: unknown key");
+  CHECK(error_of("nodes:\n  name: x\n") ==
+        file + ":1: nodes: unknown key (did you mean node?)");
+  CHECK(error_of("platforms:\n  facebook: {}\n") ==
+        file + ":2: platforms.facebook: unknown key");
   // verify_token exists only for meta and whatsapp.
-  CHECK(error_of("webhooks:\n  tiktok:\n    verify_token: env:X\n")
-        == file
-             + ":3: webhooks.tiktok.verify_token: unknown key");
+  CHECK(error_of("webhooks:\n  tiktok:\n    verify_token: env:X\n") ==
+        file + ":3: webhooks.tiktok.verify_token: unknown key");
 }
 
 TEST_CASE_METHOD(fixture, "a wrong type is reported with line and key path",
                  "[config]") {
-  CHECK(error_of("node:\n  http:\n    port: eighty\n")
-        == file + ":3: node.http.port: expected an integer, got \"eighty\"");
-  CHECK(error_of("platforms:\n  meta:\n    enabled: maybe\n")
-        == file
-             + ":3: platforms.meta.enabled: expected a boolean "
+  CHECK(error_of("node:\n  http:\n    port: eighty\n") ==
+        file + ":3: node.http.port: expected an integer, got \"eighty\"");
+  CHECK(error_of("platforms:\n  meta:\n    enabled: maybe\n") ==
+        file + ":3: platforms.meta.enabled: expected a boolean "
                "(true/false/1/0/yes/no/on/off), got \"maybe\"");
-  CHECK(error_of("platforms: [meta, google]\n")
-        == file + ":1: platforms: expected a mapping, got a list");
-  CHECK(error_of("node:\n  name:\n")
-        == file + ":2: node.name: expected a string, got nothing");
-  CHECK(error_of("logging:\n  format: xml\n")
-        == file + ":2: logging.format: expected text or json, got \"xml\"");
-  CHECK(error_of("logging:\n  level: loud\n")
-        == file
-             + ":2: logging.level: expected one of trace, debug, info, warn, "
+  CHECK(error_of("platforms: [meta, google]\n") ==
+        file + ":1: platforms: expected a mapping, got a list");
+  CHECK(error_of("node:\n  name:\n") ==
+        file + ":2: node.name: expected a string, got nothing");
+  CHECK(error_of("logging:\n  format: xml\n") ==
+        file + ":2: logging.format: expected text or json, got \"xml\"");
+  CHECK(error_of("logging:\n  level: loud\n") ==
+        file + ":2: logging.level: expected one of trace, debug, info, warn, "
                "error, critical, off, got \"loud\"");
-  CHECK(error_of("platforms:\n  meta:\n    flush_interval: 5x\n")
-        == file
-             + ":3: platforms.meta.flush_interval: expected a duration "
+  CHECK(error_of("platforms:\n  meta:\n    flush_interval: 5x\n") ==
+        file + ":3: platforms.meta.flush_interval: expected a duration "
                "(seconds, or a string like \"300s\", \"5m\", \"2h\", \"1d\"), "
                "got \"5x\"");
   CHECK(error_of("- a\n- b\n") == file + ":1: expected a mapping, got a list");
 }
 
 TEST_CASE_METHOD(fixture, "out-of-range values are rejected", "[config]") {
-  CHECK(error_of("platforms:\n  meta:\n    flush_interval: -5\n")
-        == file + ":3: platforms.meta.flush_interval: must be > 0 (got -5)");
-  CHECK(error_of("platforms:\n  tiktok:\n    flush_interval: 0\n")
-        == file + ":3: platforms.tiktok.flush_interval: must be > 0 (got 0)");
-  CHECK(error_of("alerts:\n  failure_rate: 1.5\n")
-        == file
-             + ":2: alerts.failure_rate: must be between 0 and 1 (got 1.5)");
-  CHECK(error_of("alerts:\n  failure_rate: -0.1\n")
-        == file
-             + ":2: alerts.failure_rate: must be between 0 and 1 (got -0.1)");
-  CHECK(error_of("node:\n  caf:\n    port: 70000\n")
-        == file
-             + ":3: node.caf.port: must be between 0 and 65535 (got 70000)");
-  CHECK(error_of("queue:\n  default_priority: 11\n")
-        == file
-             + ":2: queue.default_priority: must be between 1 and 10 (got "
+  CHECK(error_of("platforms:\n  meta:\n    flush_interval: -5\n") ==
+        file + ":3: platforms.meta.flush_interval: must be > 0 (got -5)");
+  CHECK(error_of("platforms:\n  tiktok:\n    flush_interval: 0\n") ==
+        file + ":3: platforms.tiktok.flush_interval: must be > 0 (got 0)");
+  CHECK(error_of("alerts:\n  failure_rate: 1.5\n") ==
+        file + ":2: alerts.failure_rate: must be between 0 and 1 (got 1.5)");
+  CHECK(error_of("alerts:\n  failure_rate: -0.1\n") ==
+        file + ":2: alerts.failure_rate: must be between 0 and 1 (got -0.1)");
+  CHECK(error_of("node:\n  caf:\n    port: 70000\n") ==
+        file + ":3: node.caf.port: must be between 0 and 65535 (got 70000)");
+  CHECK(error_of("queue:\n  default_priority: 11\n") ==
+        file + ":2: queue.default_priority: must be between 1 and 10 (got "
                "11)");
-  CHECK(error_of("database:\n  pool_size: 0\n")
-        == file + ":2: database.pool_size: must be between 1 and 256 (got 0)");
-  CHECK(error_of("webhooks:\n  retry_delays: [60,\n    -1]\n")
-        == file + ":3: webhooks.retry_delays[1]: must be > 0 (got -1)");
-  CHECK(error_of("webhooks:\n  retry_delays: []\n")
-        == file
-             + ":2: webhooks.retry_delays: expected a non-empty list of "
+  CHECK(error_of("database:\n  pool_size: 0\n") ==
+        file + ":2: database.pool_size: must be between 1 and 256 (got 0)");
+  CHECK(error_of("webhooks:\n  retry_delays: [60,\n    -1]\n") ==
+        file + ":3: webhooks.retry_delays[1]: must be > 0 (got -1)");
+  CHECK(error_of("webhooks:\n  retry_delays: []\n") ==
+        file + ":2: webhooks.retry_delays: expected a non-empty list of "
                "durations, got a list");
-  CHECK(error_of("platforms:\n  meta:\n    base_url: ftp://x\n")
-        == file
-             + ":3: platforms.meta.base_url: must be an http:// or https:// "
+  CHECK(error_of("platforms:\n  meta:\n    base_url: ftp://x\n") ==
+        file + ":3: platforms.meta.base_url: must be an http:// or https:// "
                "URL with a host (got \"ftp://x\")");
   CHECK(error_of("supervisor:\n  restart_backoff_ms: 500\n"
-                 "  restart_backoff_max_ms: 200\n")
-        == file
-             + ":3: supervisor.restart_backoff_max_ms: must be >= 500 (got "
+                 "  restart_backoff_max_ms: 200\n") ==
+        file + ":3: supervisor.restart_backoff_max_ms: must be >= 500 (got "
                "200)");
-  CHECK(error_of("supervisor:\n  restart_window: 0\n")
-        == file + ":2: supervisor.restart_window: must be > 0 (got 0)");
-  CHECK(error_of("supervisor:\n  max_restarts: -1\n")
-        == file
-             + ":2: supervisor.max_restarts: must be between 0 and 1000 (got "
+  CHECK(error_of("supervisor:\n  restart_window: 0\n") ==
+        file + ":2: supervisor.restart_window: must be > 0 (got 0)");
+  CHECK(error_of("supervisor:\n  max_restarts: -1\n") ==
+        file + ":2: supervisor.max_restarts: must be between 0 and 1000 (got "
                "-1)");
-  CHECK(error_of("node:\n  http: {port: 5000}\n  caf: {port: 5000}\n")
-        == file
-             + ": node.caf.port: must differ from node.http.port (both are "
+  CHECK(error_of("node:\n  http: {port: 5000}\n  caf: {port: 5000}\n") ==
+        file + ": node.caf.port: must differ from node.http.port (both are "
                "5000)");
 }
 
@@ -267,8 +250,8 @@ TEST_CASE_METHOD(fixture,
 }
 
 TEST_CASE_METHOD(fixture, "a duplicate key is an error", "[config]") {
-  CHECK(error_of("node:\n  name: a\n  name: b\n")
-        == file + ":3: node.name: duplicate key");
+  CHECK(error_of("node:\n  name: a\n  name: b\n") ==
+        file + ":3: node.name: duplicate key");
 }
 
 TEST_CASE_METHOD(fixture, "a YAML syntax error names the line", "[config]") {
@@ -276,18 +259,18 @@ TEST_CASE_METHOD(fixture, "a YAML syntax error names the line", "[config]") {
   INFO(err);
   CHECK(err.starts_with(file + ":"));
   CHECK(err.find("YAML syntax error") != std::string::npos);
-  CHECK(error_of("node:\n  name: a\nlogging: ]\n")
-        == file + ":3: YAML syntax error: illegal flow end");
-  CHECK(error_of("a: b\n\tc: d\n")
-        == file + ":2: YAML syntax error: illegal tab when looking for "
-                  "indentation");
+  CHECK(error_of("node:\n  name: a\nlogging: ]\n") ==
+        file + ":3: YAML syntax error: illegal flow end");
+  CHECK(error_of("a: b\n\tc: d\n") ==
+        file + ":2: YAML syntax error: illegal tab when looking for "
+               "indentation");
 }
 
 TEST_CASE("a missing file is an error", "[config]") {
   auto r = load("/nonexistent/adbatch.yaml", {});
   REQUIRE_FALSE(r);
-  CHECK(r.error().render()
-        == "/nonexistent/adbatch.yaml: cannot open the file");
+  CHECK(r.error().render() ==
+        "/nonexistent/adbatch.yaml: cannot open the file");
 }
 
 TEST_CASE_METHOD(fixture, "secrets resolve from env and file", "[config]") {
@@ -296,63 +279,59 @@ TEST_CASE_METHOD(fixture, "secrets resolve from env and file", "[config]") {
   auto c = ok("node:\n  admin_token: env:META_TOKEN\n"
               "platforms:\n  meta:\n    credentials:\n"
               "      access_token: env:META_TOKEN\n"
-              "      app_secret: file:"
-              + secret_file
-              + "\n"
-                "webhooks:\n  meta: {secret: 'file:"
-              + secret_file + "', verify_token: ~}\n");
+              "      app_secret: file:" +
+              secret_file +
+              "\n"
+              "webhooks:\n  meta: {secret: 'file:" +
+              secret_file + "', verify_token: ~}\n");
   REQUIRE(c.node.admin_token);
   CHECK(c.node.admin_token->reference() == "env:META_TOKEN");
   CHECK(c.node.admin_token->value() == "tok-from-env");
-  CHECK(c.platforms.meta.credentials.at("access_token").value()
-        == "tok-from-env");
+  CHECK(c.platforms.meta.credentials.at("access_token").value() ==
+        "tok-from-env");
   // The trailing newline of the file is not part of the secret.
-  CHECK(c.platforms.meta.credentials.at("app_secret").value()
-        == "s3cr3t-from-file");
+  CHECK(c.platforms.meta.credentials.at("app_secret").value() ==
+        "s3cr3t-from-file");
   REQUIRE(c.webhooks.meta.secret);
   CHECK(c.webhooks.meta.secret->value() == "s3cr3t-from-file");
   CHECK_FALSE(c.webhooks.meta.verify_token);
 }
 
-TEST_CASE_METHOD(fixture, "an unreadable secret file is an error",
-                 "[config]") {
-  CHECK(error_of("node:\n  name: n\n  admin_token: file:/nonexistent/token\n")
-        == file
-             + ":3: node.admin_token: cannot read secret file "
-               "\"/nonexistent/token\": No such file or directory");
+TEST_CASE_METHOD(fixture, "an unreadable secret file is an error", "[config]") {
+  CHECK(
+      error_of("node:\n  name: n\n  admin_token: file:/nonexistent/token\n") ==
+      file + ":3: node.admin_token: cannot read secret file "
+             "\"/nonexistent/token\": No such file or directory");
   auto empty = dir.write("empty", "\n");
-  CHECK(error_of("webhooks:\n  twitter:\n    secret: file:" + empty + "\n")
-        == file + ":3: webhooks.twitter.secret: secret file \"" + empty
-             + "\" is empty");
+  CHECK(error_of("webhooks:\n  twitter:\n    secret: file:" + empty + "\n") ==
+        file + ":3: webhooks.twitter.secret: secret file \"" + empty +
+            "\" is empty");
 }
 
 TEST_CASE_METHOD(fixture, "an unset secret env var is an error", "[config]") {
   CHECK(error_of("platforms:\n  google:\n    credentials:\n"
-                 "      developer_token: env:GOOGLE_ADS_DEVELOPER_TOKEN\n")
-        == file
-             + ":4: platforms.google.credentials.developer_token: environment "
+                 "      developer_token: env:GOOGLE_ADS_DEVELOPER_TOKEN\n") ==
+        file + ":4: platforms.google.credentials.developer_token: environment "
                "variable GOOGLE_ADS_DEVELOPER_TOKEN is not set (secret "
                "reference \"env:GOOGLE_ADS_DEVELOPER_TOKEN\")");
   env["EMPTY_ONE"] = "";
-  CHECK(error_of("node: {admin_token: 'env:EMPTY_ONE'}\n")
-        == file
-             + ":1: node.admin_token: environment variable EMPTY_ONE is empty "
+  CHECK(error_of("node: {admin_token: 'env:EMPTY_ONE'}\n") ==
+        file + ":1: node.admin_token: environment variable EMPTY_ONE is empty "
                "(secret reference \"env:EMPTY_ONE\")");
 }
 
 TEST_CASE_METHOD(fixture, "a literal secret is rejected without echoing it",
                  "[config]") {
   auto err = error_of("webhooks:\n  meta:\n    secret: hunter2-literal\n");
-  CHECK(err
-        == file
-             + ":3: webhooks.meta.secret: must be a secret reference "
-               "(\"env:NAME\" or \"file:/path\"); literal secrets are not "
-               "allowed in the config file");
+  CHECK(err == file +
+                   ":3: webhooks.meta.secret: must be a secret reference "
+                   "(\"env:NAME\" or \"file:/path\"); literal secrets are not "
+                   "allowed in the config file");
   CHECK(err.find("hunter2") == std::string::npos);
   auto err2 = error_of("platforms:\n  meta:\n    credentials:\n"
                        "      access_token: EAAB-literal\n");
   CHECK(err2.starts_with(
-    file + ":4: platforms.meta.credentials.access_token: must be a secret"));
+      file + ":4: platforms.meta.credentials.access_token: must be a secret"));
   CHECK(err2.find("EAAB") == std::string::npos);
 }
 
@@ -363,30 +342,31 @@ TEST_CASE_METHOD(fixture, "print() never shows a secret value", "[config]") {
   auto pw = dir.write("pw", distinctive + "-file");
   auto c = ok("node: {admin_token: env:ADMIN}\n"
               "database:\n"
-              "  url: postgresql://app:" + distinctive
-              + "-url@db:5432/x?sslmode=require\n"
-                "  password: file:"
-              + pw
-              + "\n"
-                "platforms:\n  meta:\n    credentials:\n"
-                "      app_secret: env:META_APP_SECRET\n"
-                "webhooks:\n  meta: {secret: env:META_APP_SECRET, "
-                "verify_token: env:META_APP_SECRET}\n");
+              "  url: postgresql://app:" +
+              distinctive +
+              "-url@db:5432/x?sslmode=require\n"
+              "  password: file:" +
+              pw +
+              "\n"
+              "platforms:\n  meta:\n    credentials:\n"
+              "      app_secret: env:META_APP_SECRET\n"
+              "webhooks:\n  meta: {secret: env:META_APP_SECRET, "
+              "verify_token: env:META_APP_SECRET}\n");
   auto text = print(c);
   INFO(text);
   CHECK(text.find(distinctive) == std::string::npos);
   CHECK(text.find("env:META_APP_SECRET") != std::string::npos);
   CHECK(text.find("env:ADMIN") != std::string::npos);
   CHECK(text.find("file:" + pw) != std::string::npos);
-  CHECK(text.find("postgresql://app:REDACTED@db:5432/x?sslmode=require")
-        != std::string::npos);
+  CHECK(text.find("postgresql://app:REDACTED@db:5432/x?sslmode=require") !=
+        std::string::npos);
 
   // Streaming and fmt show the reference, too.
   std::ostringstream os;
   os << c.webhooks.meta.secret.value();
   CHECK(os.str() == "env:META_APP_SECRET");
-  CHECK(fmt::format("{}", c.platforms.meta.credentials.at("app_secret"))
-        == "env:META_APP_SECRET");
+  CHECK(fmt::format("{}", c.platforms.meta.credentials.at("app_secret")) ==
+        "env:META_APP_SECRET");
 }
 
 TEST_CASE_METHOD(fixture, "a password in a conninfo url is masked",
@@ -407,8 +387,7 @@ TEST_CASE_METHOD(fixture, "print() output loads back to the same config",
               "logging: {level: warn}\n");
   auto text = print(c);
   auto again = load_string(text, "printed", env);
-  if (!again)
-    FAIL(again.error().render() << "\n" << text);
+  if (!again) FAIL(again.error().render() << "\n" << text);
   CHECK(print(again.value()) == text);
   CHECK_FALSE(again->platforms.snapchat.enabled);
   CHECK(again->platforms.snapchat.flush_interval == seconds{7});
@@ -424,9 +403,9 @@ TEST_CASE("resolve() outside a file", "[config]") {
   CHECK(bad.error().render().starts_with("must be a secret reference"));
   auto unset = resolve(secret_ref{"env:NOPE"}, {});
   REQUIRE_FALSE(unset);
-  CHECK(unset.error().render()
-        == "environment variable NOPE is not set (secret reference "
-           "\"env:NOPE\")");
+  CHECK(unset.error().render() ==
+        "environment variable NOPE is not set (secret reference "
+        "\"env:NOPE\")");
 }
 
 // -- credentials --------------------------------------------------------------
@@ -434,7 +413,7 @@ TEST_CASE("resolve() outside a file", "[config]") {
 namespace {
 
 const std::string key_hex =
-  "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 // The same 32 bytes in base64.
 const std::string key_b64 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
@@ -452,16 +431,17 @@ TEST_CASE("credentials keys decode from hex or base64", "[config]") {
     c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   CHECK(decode_credentials_key(upper) == hex);
   // URL-safe alphabet.
-  auto url = decode_credentials_key(
-    "-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_8");
+  auto url =
+      decode_credentials_key("-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_-_8");
   REQUIRE(url);
-  CHECK(url == decode_credentials_key(
-          "+/+/+/+/+/+/+/+/+/+/+/+/+/+/+/+/+/+/+/+/+/8="));
+  CHECK(url ==
+        decode_credentials_key("+/+/+/+/+/+/+/+/+/+/+/+/+/+/+/+/+/+/+/+/+/8="));
   CHECK_FALSE(decode_credentials_key(""));
-  CHECK_FALSE(decode_credentials_key(key_hex.substr(2)));       // 31 bytes
-  CHECK_FALSE(decode_credentials_key(key_hex + "00"));          // 33 bytes
+  CHECK_FALSE(decode_credentials_key(key_hex.substr(2)));        // 31 bytes
+  CHECK_FALSE(decode_credentials_key(key_hex + "00"));           // 33 bytes
   CHECK_FALSE(decode_credentials_key("zz" + key_hex.substr(2))); // not hex
-  CHECK_FALSE(decode_credentials_key("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh9="));
+  CHECK_FALSE(
+      decode_credentials_key("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh9="));
   CHECK_FALSE(decode_credentials_key("a passphrase is not a key"));
 }
 
@@ -479,13 +459,15 @@ TEST_CASE_METHOD(fixture, "credentials keys resolve as secret references",
   auto c = ok("credentials:\n"
               "  active_key: k2\n"
               "  keys:\n"
-              "    k1: file:" + file_key + "\n"
+              "    k1: file:" +
+              file_key +
+              "\n"
               "    k2: env:ADBATCH_TOKEN_KEY\n");
   CHECK(c.credentials.active_key == "k2");
   REQUIRE(c.credentials.keys.size() == 2);
   CHECK(c.credentials.keys.at("k2").reference() == "env:ADBATCH_TOKEN_KEY");
-  CHECK(decode_credentials_key(c.credentials.keys.at("k1").value())
-        == decode_credentials_key(key_hex));
+  CHECK(decode_credentials_key(c.credentials.keys.at("k1").value()) ==
+        decode_credentials_key(key_hex));
   // print() shows references only and loads back.
   auto text = print(c);
   INFO(text);
@@ -494,8 +476,7 @@ TEST_CASE_METHOD(fixture, "credentials keys resolve as secret references",
   CHECK(text.find("active_key: k2") != std::string::npos);
   CHECK(text.find("k2: env:ADBATCH_TOKEN_KEY") != std::string::npos);
   auto again = load_string(text, "printed", env);
-  if (!again)
-    FAIL(again.error().render());
+  if (!again) FAIL(again.error().render());
   CHECK(print(*again) == text);
 }
 
@@ -507,31 +488,52 @@ TEST_CASE_METHOD(fixture, "credentials errors name file, line and key",
                       "  active_key: k1\n"
                       "  keys:\n"
                       "    k1: env:SHORT_KEY\n");
-  CHECK(err
-        == file
-             + ":4: credentials.keys.k1: must be 32 bytes written as 64 hex "
+  CHECK(err ==
+        file + ":4: credentials.keys.k1: must be 32 bytes written as 64 hex "
                "characters or base64 (secret reference \"env:SHORT_KEY\")");
   CHECK(err.find("0011") == std::string::npos);
   CHECK(error_of("credentials:\n"
                  "  active_key: k9\n"
-                 "  keys: {k1: env:GOOD_KEY}\n")
-        == file + ":2: credentials.active_key: \"k9\" is not one of "
-                  "credentials.keys");
+                 "  keys: {k1: env:GOOD_KEY}\n") ==
+        file + ":2: credentials.active_key: \"k9\" is not one of "
+               "credentials.keys");
   CHECK(error_of("credentials:\n"
-                 "  keys: {k1: env:GOOD_KEY}\n")
-        == file + ":2: credentials.active_key: must name the key new tokens "
-                  "are sealed with (one of credentials.keys)");
-  CHECK(error_of("credentials:\n  active_key: k1\n")
-        == file + ":2: credentials.active_key: \"k1\" is not one of "
-                  "credentials.keys");
+                 "  keys: {k1: env:GOOD_KEY}\n") ==
+        file + ":2: credentials.active_key: must name the key new tokens "
+               "are sealed with (one of credentials.keys)");
+  CHECK(error_of("credentials:\n  active_key: k1\n") ==
+        file + ":2: credentials.active_key: \"k1\" is not one of "
+               "credentials.keys");
   CHECK(error_of("credentials:\n  keys:\n    k1: " + key_hex + "\n")
-          .starts_with(file + ":3: credentials.keys.k1: must be a secret "
-                              "reference"));
-  CHECK(error_of("credentials:\n  keys:\n    k1: env:UNSET_KEY\n")
-        == file
-             + ":3: credentials.keys.k1: environment variable UNSET_KEY is "
+            .starts_with(file + ":3: credentials.keys.k1: must be a secret "
+                                "reference"));
+  CHECK(error_of("credentials:\n  keys:\n    k1: env:UNSET_KEY\n") ==
+        file + ":3: credentials.keys.k1: environment variable UNSET_KEY is "
                "not set (secret reference \"env:UNSET_KEY\")");
-  CHECK(error_of("credentials:\n  active_kee: k1\n")
-        == file + ":2: credentials.active_kee: unknown key (did you mean "
-                  "active_key?)");
+  CHECK(error_of("credentials:\n  active_kee: k1\n") ==
+        file + ":2: credentials.active_kee: unknown key (did you mean "
+               "active_key?)");
+}
+
+TEST_CASE_METHOD(fixture,
+                 "platform endpoints are URLs by name, printed and "
+                 "checked with file, line and key",
+                 "[config]") {
+  auto c = ok("platforms:\n"
+              "  twitter:\n"
+              "    base_url: https://api.x.com\n"
+              "    endpoints: {ads: https://ads-api.x.com}\n");
+  CHECK(c.platforms.twitter.endpoints.at("ads") == "https://ads-api.x.com");
+  CHECK(c.platforms.meta.endpoints.empty());
+  auto text = print(c);
+  INFO(text);
+  auto again = load_string(text, "printed", env);
+  if (!again) FAIL(again.error().render());
+  CHECK(again->platforms.twitter.endpoints == c.platforms.twitter.endpoints);
+  CHECK(error_of("platforms:\n"
+                 "  twitter:\n"
+                 "    endpoints:\n"
+                 "      ads: ads-api.x.com\n") ==
+        file + ":4: platforms.twitter.endpoints.ads: must be an http:// "
+               "or https:// URL with a host (got \"ads-api.x.com\")");
 }

@@ -399,6 +399,8 @@ TEST_CASE("x async stats: create, poll (unfinished, finished, failed) and "
   auto fetch = a->make_plan(rs, ctx);
   REQUIRE(fetch.calls.size() == 1);
   CHECK(fetch.calls[0].target == "/advertiser-api-async-analytics/f.json.gz");
+  // The file is fetched where X said it is, without credentials.
+  CHECK(fetch.calls[0].base_url == "https://ton.twimg.com");
   CHECK(fetch.calls[0].headers.empty());
   CHECK(cost_of(fetch) == twitter_minimum_cost(rs, ctx));
 }
@@ -418,4 +420,43 @@ TEST_CASE("x OAuth 1.0a signature: X's documented example", "[unit][twitter]") {
       "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw",
       "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE");
   CHECK(sig == "hCtSmYh+iHYCEqBWrE7C7hYmtUk=");
+}
+
+TEST_CASE("x hosts: v2 lookups go to base_url, Ads calls to endpoints.ads and "
+          "are signed for it",
+          "[unit][twitter]") {
+  auto a = make_twitter_adapter();
+  auto ctx = context(1);
+  ctx.settings.base_url = "https://api.x.com";
+  std::vector<queued_request> rs{
+      request(1, "c0", "get_users", {{"user_ids", json::array{"12"}}}),
+      request(2, "c0", "get_campaigns")};
+  auto sig_of = [](const upstream_call& c) {
+    for (const auto& [k, v] : c.headers)
+      if (k == "Authorization") return v;
+    return std::string{};
+  };
+  // Without endpoints: everything on base_url (adbatch-sim's one port).
+  auto one = a->make_plan(rs, ctx);
+  REQUIRE(one.calls.size() == 2);
+  std::string sig_base;
+  for (const auto& c : one.calls)
+    if (c.target.rfind("/12/", 0) == 0) {
+      CHECK(c.base_url == "https://api.x.com");
+      sig_base = sig_of(c);
+    } else {
+      CHECK(c.base_url.empty());
+    }
+  // Production: the Ads API on its own host; the signature covers it.
+  ctx.settings.endpoints["ads"] = "https://ads-api.x.com";
+  auto two = a->make_plan(rs, ctx);
+  REQUIRE(two.calls.size() == 2);
+  for (const auto& c : two.calls)
+    if (c.target.rfind("/12/", 0) == 0) {
+      CHECK(c.base_url == "https://ads-api.x.com");
+      CHECK(sig_of(c) != sig_base);
+    } else {
+      CHECK(c.base_url.empty());
+      CHECK(sig_of(c).rfind("Bearer ", 0) == 0);
+    }
 }
