@@ -157,6 +157,20 @@ std::string render(std::string_view m, const base& b) {
   return {};
 }
 
+/// An answer of more than one page: permanent for the parts whose own call
+/// asks the same; the others would be asked less alone, so they go again
+/// (the planner sends a request alone from its second attempt on).
+void too_big(const ctx_t& cx, split_result& out, const std::string& code,
+             const std::string& msg) {
+  for (const auto& p : cx.parts)
+    if (p.as_alone)
+      fail_part(p, out, outcome_kind::permanent, code, msg);
+    else
+      fail_part(p, out, outcome_kind::transient, "tiktok_merged_too_large",
+                "the merged answer took more than one page (" + msg +
+                    "); the request goes again alone");
+}
+
 // -- per kind
 // -------------------------------------------------------------------
 
@@ -189,9 +203,9 @@ void split_list(const upstream_call& call, const ctx_t& cx,
   }
   if (auto t = total_number(body);
       t && *t > static_cast<std::int64_t>(l->size())) {
-    fail_all(call, out, outcome_kind::permanent, "tiktok_too_many_objects",
-             "the list has " + std::to_string(*t) +
-                 " objects, more than one page: filter by ids");
+    too_big(cx, out, "tiktok_too_many_objects",
+            "the list has " + std::to_string(*t) +
+                " objects, more than one page: filter by ids");
     return;
   }
   for (const auto& p : cx.parts) {
@@ -222,11 +236,11 @@ void split_report(const upstream_call& call, const ctx_t& cx,
   }
   if (auto t = total_number(body);
       t && *t > static_cast<std::int64_t>(l->size())) {
-    fail_all(call, out, outcome_kind::permanent, "tiktok_report_too_large",
-             "the report has " + std::to_string(*t) +
-                 " rows, more than one page of " +
-                 std::to_string(max_report_rows) +
-                 ": narrow the date range or filter by ids");
+    too_big(cx, out, "tiktok_report_too_large",
+            "the report has " + std::to_string(*t) +
+                " rows, more than one page of " +
+                std::to_string(max_report_rows) +
+                ": narrow the date range or filter by ids");
     return;
   }
   std::string id_dim(id_dimension(cx.level));
