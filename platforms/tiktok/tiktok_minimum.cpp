@@ -84,7 +84,10 @@ plan_cost tiktok_minimum_cost(std::span<const queued_request> requests,
           for (const auto& v : l->as_array())
             if (auto x = str(&v); !x.empty()) ids.push_back(x);
         if (ids.empty() && !own.empty()) ids.push_back(own);
-        if (ids.size() > max_advertiser_ids) ids.resize(max_advertiser_ids);
+        // Refused (too_many_advertisers): no call.
+        if (std::set<std::string>(ids.begin(), ids.end()).size() >
+            max_advertiser_ids)
+          continue;
       }
       if (ids.empty()) continue;
       info_ids[token].insert(ids.begin(), ids.end());

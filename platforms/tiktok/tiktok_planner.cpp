@@ -573,8 +573,17 @@ resolution resolve_request(const queued_request& r, const plan_context& ctx) {
                       "connection " + r.connection_id +
                           " has no TikTok advertiser_id in its account ids "
                           "and the request names none");
+      // One request is one advertiser/info/ call's part, and a call takes
+      // at most 100 ids: refuse rather than answer for only some of them.
       if (info->advertiser_ids.size() > max_advertiser_ids)
-        info->advertiser_ids.resize(max_advertiser_ids);
+        return reject(
+            "too_many_advertisers",
+            "connection " + r.connection_id + " lists " +
+                std::to_string(info->advertiser_ids.size()) +
+                " advertiser_ids, more than one advertiser/info/ call takes (" +
+                std::to_string(max_advertiser_ids) +
+                "): name at most that many in params.advertiser_ids, over "
+                "several requests");
     }
     return resolution{std::move(out), std::nullopt};
   }

@@ -292,3 +292,32 @@ TEST_CASE("tiktok planner: requests without token or advertiser are rejected "
     CHECK(r.kind == outcome_kind::permanent);
   CHECK(tiktok_minimum_cost(rs, ctx) == plan_cost{});
 }
+
+TEST_CASE("tiktok planner: a connection with more than 100 advertiser_ids "
+          "is refused clearly, never cut",
+          "[unit][tiktok][planner]") {
+  auto ctx = context();
+  std::vector<int> extra;
+  for (int i = 1; i <= 120; ++i)
+    extra.push_back(1 + 5 * i);
+  ctx.credentials["w"] = connection("w", "org-0", 1, extra);
+  auto adapter = make_tiktok_adapter();
+  std::vector<queued_request> rs{request(1, "w", "get_advertisers"),
+                                 request(2, "w", "get_advertiser_info")};
+  auto p = adapter->make_plan(rs, ctx);
+  CHECK(p.calls.empty());
+  REQUIRE(p.rejected.size() == 2);
+  for (const auto& r : p.rejected) {
+    CHECK(r.kind == outcome_kind::permanent);
+    CHECK(r.error_code == "too_many_advertisers");
+    CHECK(r.error_message.find("121") != std::string::npos);
+  }
+  CHECK(tiktok_minimum_cost(rs, ctx) == plan_cost{});
+  // Naming the ids (at most 100) still works.
+  auto q = adapter->make_plan(
+      std::vector{request(3, "w", "get_advertisers",
+                          {{"advertiser_ids", json::array{adv(1), adv(6)}}})},
+      ctx);
+  CHECK(q.rejected.empty());
+  CHECK(q.calls.size() == 1);
+}
