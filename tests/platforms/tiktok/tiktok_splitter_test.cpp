@@ -182,6 +182,40 @@ TEST_CASE("tiktok splitter: event uploads", "[unit][tiktok][splitter]") {
     CHECK(out.outcomes[1].kind == outcome_kind::transient);
     CHECK(out.outcomes[1].error_code == "tiktok_20001");
   }
+  SECTION("20001: events refused for bad data fail for good, limits and "
+          "server errors retry") {
+    auto failed = [](int index, int code, const char* msg) {
+      return json::object{{"index", index}, {"code", code}, {"message", msg}};
+    };
+    auto out = adapter->split(
+        call,
+        envelope(20001, "Partial success.",
+                 {{"failed_events",
+                   json::array{failed(0, 40002, "event_time: too old."),
+                               failed(2, 50000, "System error")}}}),
+        ctx);
+    REQUIRE(out.outcomes.size() == 2);
+    CHECK(out.outcomes[0].kind == outcome_kind::permanent);
+    CHECK(out.outcomes[0].error_message.find("40002") != std::string::npos);
+    CHECK(out.outcomes[1].kind == outcome_kind::transient);
+    auto throttled = adapter->split(
+        call,
+        envelope(20001, "Partial success.",
+                 {{"failed_events",
+                   json::array{failed(2, 40100, "Too frequent.")}}}),
+        ctx);
+    CHECK(throttled.outcomes[0].kind == outcome_kind::completed);
+    CHECK(throttled.outcomes[1].kind == outcome_kind::throttled);
+    CHECK(throttled.outcomes[1].retry_after == std::chrono::seconds(1));
+  }
+  SECTION("40002 naming one event: its requests fail, the others go again") {
+    auto out = adapter->split(
+        call, envelope(40002, "data[0].event_time: Not a valid integer."), ctx);
+    REQUIRE(out.outcomes.size() == 2);
+    CHECK(out.outcomes[0].kind == outcome_kind::permanent);
+    CHECK(out.outcomes[0].error_code == "tiktok_40002");
+    CHECK(out.outcomes[1].kind == outcome_kind::not_attempted);
+  }
   SECTION("no answer to a write: ambiguous, unless it never left") {
     upstream_reply r;
     r.transport_error = "timeout";
