@@ -55,7 +55,11 @@ std::int64_t anchors(const std::set<range>& rs) {
 plan_cost tiktok_minimum_cost(std::span<const queued_request> requests,
                               const plan_context& ctx) {
   std::map<std::string, std::set<std::string>> info_ids;
-  std::set<std::tuple<std::string, std::string, std::string>> lists;
+  struct list_group {
+    bool unfiltered = false;
+    std::map<std::string, std::set<std::string>> ids; ///< per filter key
+  };
+  std::map<std::tuple<std::string, std::string, std::string>, list_group> lists;
   std::map<std::string, std::set<std::string>> events;
   struct report_group {
     std::set<std::string> ids;
@@ -80,14 +84,21 @@ plan_cost tiktok_minimum_cost(std::span<const queued_request> requests,
           for (const auto& v : l->as_array())
             if (auto x = str(&v); !x.empty()) ids.push_back(x);
         if (ids.empty() && !own.empty()) ids.push_back(own);
-        if (ids.size() > max_advertiser_ids) ids.resize(max_advertiser_ids);
+        // Refused (too_many_advertisers): no call.
+        if (std::set<std::string>(ids.begin(), ids.end()).size() >
+            max_advertiser_ids)
+          continue;
       }
       if (ids.empty()) continue;
       info_ids[token].insert(ids.begin(), ids.end());
     } else if (auto* s = std::get_if<list_spec>(&*parsed.spec)) {
       auto adv = s->advertiser_id.empty() ? own : s->advertiser_id;
       if (adv.empty()) continue;
-      lists.insert({token, adv, s->endpoint});
+      auto& g = lists[{token, adv, s->endpoint}];
+      if (s->filter_key.empty())
+        g.unfiltered = true;
+      else
+        g.ids[s->filter_key].insert(s->ids.begin(), s->ids.end());
     } else if (auto* s = std::get_if<report_spec>(&*parsed.spec)) {
       auto adv = s->advertiser_id.empty() ? own : s->advertiser_id;
       if (adv.empty()) continue;
@@ -113,7 +124,14 @@ plan_cost tiktok_minimum_cost(std::span<const queued_request> requests,
   std::int64_t calls = 0;
   for (const auto& [_, ids] : info_ids)
     calls += ceil_div(ids.size(), max_advertiser_ids);
-  calls += static_cast<std::int64_t>(lists.size());
+  // Unfiltered requests share one call for the whole list; filtered ones
+  // never join it (the whole list may take more than one page), and a call
+  // filters on one key by at most 100 ids.
+  for (const auto& [_, g] : lists) {
+    calls += g.unfiltered ? 1 : 0;
+    for (const auto& [key, ids] : g.ids)
+      calls += ceil_div(ids.size(), max_filter_ids);
+  }
   for (const auto& [_, evs] : events)
     calls += ceil_div(evs.size(), max_events);
   for (const auto& [_, g] : reports) {

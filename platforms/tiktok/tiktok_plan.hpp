@@ -47,6 +47,9 @@ struct tiktok_call_context : call_context {
     request_spec spec;
     /// events: indices into the call's data array of this part's events.
     std::vector<std::size_t> event_indices;
+    /// list / report: the call asks exactly what the part's own call would
+    /// (so an answer too big for one page would be too big alone too).
+    bool as_alone = false;
   };
   std::vector<part> parts;
   std::string advertiser_id; ///< list / report

@@ -1,6 +1,7 @@
 // The TikTok planner: one advertiser/info/ call per token for up to 100
 // distinct advertiser ids; one list call per (token, advertiser, endpoint)
-// with the requests' filters merged when they can be; report calls per
+// for unfiltered requests and per filter list of up to 100 ids for filtered
+// ones; report calls per
 // (token, advertiser, data level) over the union of the requests' dates
 // whenever the merged report provably fits one page; one event/track/ call
 // per (token, event source) for up to 1,000 distinct events. Identical
@@ -118,31 +119,26 @@ void plan_info(const std::string& token, const std::vector<part>& parts,
 
 // -- list endpoints -----------------------------------------------------------
 
-void plan_list(const std::string& token, const std::string& advertiser,
-               const std::vector<part>& parts, plan& out) {
+/// One list call: the parts' filter (`key` over `ids`, or none when `key`
+/// is empty) and the union of their fields.
+void list_call(const std::string& token, const std::string& advertiser,
+               const std::string& key, const std::vector<std::string>& id_order,
+               std::vector<part> parts, plan& out) {
   const auto& first = std::get<list_spec>(parts.front().spec);
-  // Merged filtering: when every request filters on the same key and the
-  // union fits one filter list, the call asks for the union only;
-  // otherwise for everything. Each request is cut out locally.
-  std::string key = first.filter_key;
-  std::set<std::string> ids;
-  std::vector<std::string> id_order;
-  bool merged = !key.empty();
   std::set<std::string> fields;
-  for (const auto& p : parts) {
+  std::set<std::string> call_ids(id_order.begin(), id_order.end());
+  for (auto& p : parts) {
     const auto& s = std::get<list_spec>(p.spec);
-    if (s.filter_key != key) merged = false;
-    for (const auto& id : s.ids)
-      if (ids.insert(id).second) id_order.push_back(id);
     for (const auto& f : s.fields)
       fields.insert(f);
     if (!s.filter_key.empty())
       fields.insert(std::string(filter_field(s.filter_key)));
+    p.as_alone = s.filter_key == key &&
+                 std::set<std::string>(s.ids.begin(), s.ids.end()) == call_ids;
   }
-  if (ids.size() > max_filter_ids) merged = false;
   std::string target = std::string(api_prefix) + first.endpoint +
                        "?advertiser_id=" + url_encode(advertiser);
-  if (merged) {
+  if (!key.empty()) {
     json::array a;
     for (const auto& id : id_order)
       a.emplace_back(id);
@@ -161,14 +157,60 @@ void plan_list(const std::string& token, const std::string& advertiser,
   auto ctx = std::make_shared<tiktok_call_context>();
   ctx->k = tiktok_call_context::kind::list;
   ctx->advertiser_id = advertiser;
-  for (const auto& p : parts) {
-    ctx->parts.push_back(p);
-    c.serves.insert(c.serves.end(), p.request_ids.begin(), p.request_ids.end());
-  }
-  c.label = first.endpoint + (merged ? " filtered" : "") + " for " +
+  c.label = first.endpoint + (key.empty() ? "" : " filtered") + " for " +
             std::to_string(parts.size()) + " requests";
+  for (auto& p : parts) {
+    c.serves.insert(c.serves.end(), p.request_ids.begin(), p.request_ids.end());
+    ctx->parts.push_back(std::move(p));
+  }
   c.context = std::move(ctx);
   out.calls.push_back(std::move(c));
+}
+
+void plan_list(const std::string& token, const std::string& advertiser,
+               const std::vector<part>& parts, plan& out) {
+  // Unfiltered requests share one call for everything; filtered ones never
+  // join it (the whole list may take more than one page where each filtered
+  // request alone fits). Filtered requests on the same key share calls
+  // whose union fits one filter list (first fit). Each request is cut out
+  // locally.
+  std::vector<part> unfiltered;
+  struct bin {
+    std::string key;
+    std::set<std::string> ids;
+    std::vector<std::string> order;
+    std::vector<part> parts;
+  };
+  std::vector<bin> bins;
+  for (const auto& p : parts) {
+    const auto& s = std::get<list_spec>(p.spec);
+    if (s.filter_key.empty()) {
+      unfiltered.push_back(p);
+      continue;
+    }
+    bin* into = nullptr;
+    for (auto& b : bins) {
+      if (b.key != s.filter_key) continue;
+      std::size_t extra = 0;
+      for (const auto& id : s.ids)
+        extra += b.ids.count(id) ? 0 : 1;
+      if (b.ids.size() + extra <= max_filter_ids) {
+        into = &b;
+        break;
+      }
+    }
+    if (!into) {
+      into = &bins.emplace_back();
+      into->key = s.filter_key;
+    }
+    for (const auto& id : s.ids)
+      if (into->ids.insert(id).second) into->order.push_back(id);
+    into->parts.push_back(p);
+  }
+  if (!unfiltered.empty())
+    list_call(token, advertiser, {}, {}, std::move(unfiltered), out);
+  for (auto& b : bins)
+    list_call(token, advertiser, b.key, b.order, std::move(b.parts), out);
 }
 
 // -- reports ------------------------------------------------------------------
@@ -311,8 +353,13 @@ void plan_reports(const std::string& token, const std::string& advertiser,
     ctx->advertiser_id = advertiser;
     ctx->level = level;
     ctx->report_daily = rc.daily;
+    std::set<std::string> call_ids(rc.ids.begin(), rc.ids.end());
     for (const auto* p : rc.parts) {
       ctx->parts.push_back(*p);
+      const auto& s = std::get<report_spec>(p->spec);
+      ctx->parts.back().as_alone =
+          s.daily == rc.daily && s.first == rc.first && s.last == rc.last &&
+          std::set<std::string>(s.ids.begin(), s.ids.end()) == call_ids;
       c.serves.insert(c.serves.end(), p->request_ids.begin(),
                       p->request_ids.end());
     }
@@ -401,17 +448,24 @@ void plan_events(const std::string& token, const std::vector<part>& parts,
 
 void emit(const std::vector<resolved_request>& rs, plan& out) {
   std::map<std::string, group> info, events;
-  std::map<std::tuple<std::string, std::string, std::string>, group> lists;
-  std::map<std::tuple<std::string, std::string, int>, group> reports;
+  // A list or report request on a later attempt goes alone: a merged
+  // answer too big for one page fails its members transiently, and alone
+  // the request asks only its own filter and range.
+  std::map<std::tuple<std::string, std::string, std::string, std::int64_t>,
+           group>
+      lists;
+  std::map<std::tuple<std::string, std::string, int, std::int64_t>, group>
+      reports;
   for (const auto& r : rs) {
+    std::int64_t solo = r.request->attempts > 1 ? r.request->id : 0;
     if (std::holds_alternative<info_spec>(r.spec)) {
       auto& g = info[r.token];
       add_part(g.parts, g.idx, r);
     } else if (const auto* l = std::get_if<list_spec>(&r.spec)) {
-      auto& g = lists[{r.token, r.advertiser_id, l->endpoint}];
+      auto& g = lists[{r.token, r.advertiser_id, l->endpoint, solo}];
       add_part(g.parts, g.idx, r);
     } else if (const auto* rp = std::get_if<report_spec>(&r.spec)) {
-      auto& g = reports[{r.token, r.advertiser_id, rp->level}];
+      auto& g = reports[{r.token, r.advertiser_id, rp->level, solo}];
       add_part(g.parts, g.idx, r);
     } else {
       const auto& e = std::get<events_spec>(r.spec);
@@ -519,8 +573,17 @@ resolution resolve_request(const queued_request& r, const plan_context& ctx) {
                       "connection " + r.connection_id +
                           " has no TikTok advertiser_id in its account ids "
                           "and the request names none");
+      // One request is one advertiser/info/ call's part, and a call takes
+      // at most 100 ids: refuse rather than answer for only some of them.
       if (info->advertiser_ids.size() > max_advertiser_ids)
-        info->advertiser_ids.resize(max_advertiser_ids);
+        return reject(
+            "too_many_advertisers",
+            "connection " + r.connection_id + " lists " +
+                std::to_string(info->advertiser_ids.size()) +
+                " advertiser_ids, more than one advertiser/info/ call takes (" +
+                std::to_string(max_advertiser_ids) +
+                "): name at most that many in params.advertiser_ids, over "
+                "several requests");
     }
     return resolution{std::move(out), std::nullopt};
   }

@@ -157,6 +157,20 @@ std::string render(std::string_view m, const base& b) {
   return {};
 }
 
+/// An answer of more than one page: permanent for the parts whose own call
+/// asks the same; the others would be asked less alone, so they go again
+/// (the planner sends a request alone from its second attempt on).
+void too_big(const ctx_t& cx, split_result& out, const std::string& code,
+             const std::string& msg) {
+  for (const auto& p : cx.parts)
+    if (p.as_alone)
+      fail_part(p, out, outcome_kind::permanent, code, msg);
+    else
+      fail_part(p, out, outcome_kind::transient, "tiktok_merged_too_large",
+                "the merged answer took more than one page (" + msg +
+                    "); the request goes again alone");
+}
+
 // -- per kind
 // -------------------------------------------------------------------
 
@@ -189,9 +203,9 @@ void split_list(const upstream_call& call, const ctx_t& cx,
   }
   if (auto t = total_number(body);
       t && *t > static_cast<std::int64_t>(l->size())) {
-    fail_all(call, out, outcome_kind::permanent, "tiktok_too_many_objects",
-             "the list has " + std::to_string(*t) +
-                 " objects, more than one page: filter by ids");
+    too_big(cx, out, "tiktok_too_many_objects",
+            "the list has " + std::to_string(*t) +
+                " objects, more than one page: filter by ids");
     return;
   }
   for (const auto& p : cx.parts) {
@@ -222,11 +236,11 @@ void split_report(const upstream_call& call, const ctx_t& cx,
   }
   if (auto t = total_number(body);
       t && *t > static_cast<std::int64_t>(l->size())) {
-    fail_all(call, out, outcome_kind::permanent, "tiktok_report_too_large",
-             "the report has " + std::to_string(*t) +
-                 " rows, more than one page of " +
-                 std::to_string(max_report_rows) +
-                 ": narrow the date range or filter by ids");
+    too_big(cx, out, "tiktok_report_too_large",
+            "the report has " + std::to_string(*t) +
+                " rows, more than one page of " +
+                std::to_string(max_report_rows) +
+                ": narrow the date range or filter by ids");
     return;
   }
   std::string id_dim(id_dimension(cx.level));
@@ -280,9 +294,32 @@ void split_report(const upstream_call& call, const ctx_t& cx,
   }
 }
 
+/// One failed event of a 20001 answer: TikTok's code for it decides.
+struct event_failure {
+  std::int64_t code = 0; ///< 0: not given
+  std::string message;
+};
+
+/// How a request with failed events goes on: bad data (a 4xxxx code other
+/// than a throttle) never gets better, so it is permanent; throttles wait
+/// a second; server errors (5xxxx) and failures without a code retry
+/// (TikTok keeps the first of the same source, event and event_id, so
+/// sending the request's events again cannot count one twice).
+outcome_kind event_kind(std::int64_t code) {
+  if (is_throttle(code)) return outcome_kind::throttled;
+  if (code >= 40000 && code < 50000) return outcome_kind::permanent;
+  return outcome_kind::transient;
+}
+
+int severity(outcome_kind k) {
+  return k == outcome_kind::permanent   ? 2
+         : k == outcome_kind::transient ? 1
+                                        : 0;
+}
+
 void split_events(const ctx_t& cx, const json::object& body, std::int64_t code,
                   split_result& out) {
-  std::map<std::size_t, std::string> failed;
+  std::map<std::size_t, event_failure> failed;
   if (code == code_partial)
     if (const auto* d = body.if_contains("data"); d && d->is_object())
       if (const auto* f = d->as_object().if_contains("failed_events");
@@ -290,19 +327,30 @@ void split_events(const ctx_t& cx, const json::object& body, std::int64_t code,
         for (const auto& e : f->as_array())
           if (e.is_object())
             if (const auto* i = e.as_object().if_contains("index");
-                i && i->is_int64())
-              failed[static_cast<std::size_t>(i->as_int64())] =
-                  str_of(e.as_object().if_contains("message"));
+                i && i->is_int64()) {
+              event_failure ef;
+              if (const auto* c = e.as_object().if_contains("code");
+                  c && c->is_int64())
+                ef.code = c->as_int64();
+              ef.message = str_of(e.as_object().if_contains("message"));
+              failed[static_cast<std::size_t>(i->as_int64())] = std::move(ef);
+            }
   for (const auto& p : cx.parts) {
     const auto& s = std::get<events_spec>(p.spec);
-    std::string why;
+    const event_failure* worst = nullptr;
     for (auto i : p.event_indices)
-      if (auto it = failed.find(i); it != failed.end()) why = it->second;
-    if (!why.empty()) {
-      // TikTok keeps the first of the same source, event and event_id, so
-      // sending the request's events again cannot count one twice.
-      fail_part(p, out, outcome_kind::transient, "tiktok_20001",
-                "some events were not accepted: " + why);
+      if (auto it = failed.find(i); it != failed.end())
+        if (!worst || severity(event_kind(it->second.code)) >
+                          severity(event_kind(worst->code)))
+          worst = &it->second;
+    if (worst) {
+      auto k = event_kind(worst->code);
+      fail_part(p, out, k, "tiktok_20001",
+                "some events were not accepted (code " +
+                    std::to_string(worst->code) + "): " + worst->message,
+                k == outcome_kind::throttled
+                    ? std::optional<milliseconds>{milliseconds{1000}}
+                    : std::nullopt);
       continue;
     }
     json::object r;
@@ -311,6 +359,17 @@ void split_events(const ctx_t& cx, const json::object& body, std::int64_t code,
     r["events_received"] = static_cast<std::int64_t>(p.event_indices.size());
     complete(p, out, r);
   }
+}
+
+/// The event index a 40002 message names ("data[3].event_time: ..."), or
+/// none.
+std::optional<std::size_t> named_event(const std::string& msg) {
+  if (msg.rfind("data[", 0) != 0) return std::nullopt;
+  std::size_t n = 0, i = 5;
+  for (; i < msg.size() && msg[i] >= '0' && msg[i] <= '9'; ++i)
+    n = n * 10 + static_cast<std::size_t>(msg[i] - '0');
+  if (i == 5 || i >= msg.size() || msg[i] != ']') return std::nullopt;
+  return n;
 }
 
 /// The advertiser a 40001 message names ("No permission to operate
@@ -465,6 +524,28 @@ split_result split_tiktok(const upstream_call& call,
     }
     return out;
   }
+  if (code == 40002 && cx->k == ctx_t::kind::events)
+    if (auto bad = named_event(msg);
+        bad && std::any_of(cx->parts.begin(), cx->parts.end(),
+                           [&](const ctx_t::part& p) {
+                             return std::find(p.event_indices.begin(),
+                                              p.event_indices.end(),
+                                              *bad) != p.event_indices.end();
+                           })) {
+      // One request's bad event refuses the whole upload: its requests
+      // fail, the others go again without it (no attempt spent).
+      for (const auto& p : cx->parts) {
+        bool mine = std::find(p.event_indices.begin(), p.event_indices.end(),
+                              *bad) != p.event_indices.end();
+        if (mine)
+          fail_part(p, out, outcome_kind::permanent, ecode, msg);
+        else
+          fail_part(p, out, outcome_kind::not_attempted, ecode,
+                    "another request's event was refused: " + msg,
+                    milliseconds{0});
+      }
+      return out;
+    }
   fail_all(call, out, outcome_kind::permanent, ecode, msg);
   return out;
 }

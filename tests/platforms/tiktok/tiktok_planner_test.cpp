@@ -74,12 +74,46 @@ TEST_CASE("tiktok planner: one list call per advertiser and endpoint, filters "
                  "\"]}") != std::string::npos);
     CHECK(t.find("page_size=1000") != std::string::npos);
   }
-  SECTION("a request without filter: everything, cut locally") {
+  SECTION("a request without filter: its own call, the filtered one keeps "
+          "its filter") {
     auto p = plan_of({request(1, "a", "get_campaigns",
                               {{"campaign_ids", json::array{c1.c_str()}}}),
-                      request(2, "a", "get_campaigns")});
-    REQUIRE(p.calls.size() == 1);
+                      request(2, "a", "get_campaigns"),
+                      request(3, "a", "get_campaigns",
+                              {{"fields", json::array{"budget"}}})});
+    REQUIRE(p.calls.size() == 2);
+    CHECK(p.calls[0].serves == std::vector<std::int64_t>{2, 3});
     CHECK(p.calls[0].target.find("filtering") == std::string::npos);
+    CHECK(p.calls[1].serves == std::vector<std::int64_t>{1});
+    CHECK(decoded(p.calls[1].target)
+              .find("filtering={\"campaign_ids\":[\"" + c1 + "\"]}") !=
+          std::string::npos);
+  }
+  SECTION("filtered unions over 100 ids: several filtered calls, never one "
+          "unfiltered") {
+    std::vector<queued_request> rs;
+    for (int i = 0; i < 3; ++i) {
+      json::array ids;
+      for (int k = 0; k < 60; ++k)
+        ids.emplace_back(tt::campaign_id(1, 100 * i + k + 1));
+      rs.push_back(
+          request(i + 1, "a", "get_campaigns", {{"campaign_ids", ids}}));
+    }
+    auto p = plan_of(rs);
+    REQUIRE(p.calls.size() == 3);
+    for (const auto& c : p.calls)
+      CHECK(c.target.find("filtering") != std::string::npos);
+  }
+  SECTION("a request on a later attempt goes alone") {
+    auto r1 = request(1, "a", "get_campaigns",
+                      {{"campaign_ids", json::array{c1.c_str()}}});
+    auto r2 = request(2, "a", "get_campaigns",
+                      {{"campaign_ids", json::array{c2.c_str()}}});
+    r2.attempts = 2;
+    auto p = plan_of({r1, r2});
+    REQUIRE(p.calls.size() == 2);
+    CHECK(p.calls[0].serves == std::vector<std::int64_t>{1});
+    CHECK(p.calls[1].serves == std::vector<std::int64_t>{2});
   }
   SECTION("custom audiences: the ids are a parameter of their own") {
     auto id1 = tt::custom_audience_id(1, 1), id2 = tt::custom_audience_id(1, 2);
@@ -257,4 +291,33 @@ TEST_CASE("tiktok planner: requests without token or advertiser are rejected "
   for (const auto& r : p.rejected)
     CHECK(r.kind == outcome_kind::permanent);
   CHECK(tiktok_minimum_cost(rs, ctx) == plan_cost{});
+}
+
+TEST_CASE("tiktok planner: a connection with more than 100 advertiser_ids "
+          "is refused clearly, never cut",
+          "[unit][tiktok][planner]") {
+  auto ctx = context();
+  std::vector<int> extra;
+  for (int i = 1; i <= 120; ++i)
+    extra.push_back(1 + 5 * i);
+  ctx.credentials["w"] = connection("w", "org-0", 1, extra);
+  auto adapter = make_tiktok_adapter();
+  std::vector<queued_request> rs{request(1, "w", "get_advertisers"),
+                                 request(2, "w", "get_advertiser_info")};
+  auto p = adapter->make_plan(rs, ctx);
+  CHECK(p.calls.empty());
+  REQUIRE(p.rejected.size() == 2);
+  for (const auto& r : p.rejected) {
+    CHECK(r.kind == outcome_kind::permanent);
+    CHECK(r.error_code == "too_many_advertisers");
+    CHECK(r.error_message.find("121") != std::string::npos);
+  }
+  CHECK(tiktok_minimum_cost(rs, ctx) == plan_cost{});
+  // Naming the ids (at most 100) still works.
+  auto q = adapter->make_plan(
+      std::vector{request(3, "w", "get_advertisers",
+                          {{"advertiser_ids", json::array{adv(1), adv(6)}}})},
+      ctx);
+  CHECK(q.rejected.empty());
+  CHECK(q.calls.size() == 1);
 }

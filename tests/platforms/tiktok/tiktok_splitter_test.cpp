@@ -182,6 +182,40 @@ TEST_CASE("tiktok splitter: event uploads", "[unit][tiktok][splitter]") {
     CHECK(out.outcomes[1].kind == outcome_kind::transient);
     CHECK(out.outcomes[1].error_code == "tiktok_20001");
   }
+  SECTION("20001: events refused for bad data fail for good, limits and "
+          "server errors retry") {
+    auto failed = [](int index, int code, const char* msg) {
+      return json::object{{"index", index}, {"code", code}, {"message", msg}};
+    };
+    auto out = adapter->split(
+        call,
+        envelope(20001, "Partial success.",
+                 {{"failed_events",
+                   json::array{failed(0, 40002, "event_time: too old."),
+                               failed(2, 50000, "System error")}}}),
+        ctx);
+    REQUIRE(out.outcomes.size() == 2);
+    CHECK(out.outcomes[0].kind == outcome_kind::permanent);
+    CHECK(out.outcomes[0].error_message.find("40002") != std::string::npos);
+    CHECK(out.outcomes[1].kind == outcome_kind::transient);
+    auto throttled = adapter->split(
+        call,
+        envelope(20001, "Partial success.",
+                 {{"failed_events",
+                   json::array{failed(2, 40100, "Too frequent.")}}}),
+        ctx);
+    CHECK(throttled.outcomes[0].kind == outcome_kind::completed);
+    CHECK(throttled.outcomes[1].kind == outcome_kind::throttled);
+    CHECK(throttled.outcomes[1].retry_after == std::chrono::seconds(1));
+  }
+  SECTION("40002 naming one event: its requests fail, the others go again") {
+    auto out = adapter->split(
+        call, envelope(40002, "data[0].event_time: Not a valid integer."), ctx);
+    REQUIRE(out.outcomes.size() == 2);
+    CHECK(out.outcomes[0].kind == outcome_kind::permanent);
+    CHECK(out.outcomes[0].error_code == "tiktok_40002");
+    CHECK(out.outcomes[1].kind == outcome_kind::not_attempted);
+  }
   SECTION("no answer to a write: ambiguous, unless it never left") {
     upstream_reply r;
     r.transport_error = "timeout";
@@ -258,4 +292,67 @@ TEST_CASE("tiktok rate signals: TikTok's throttle codes, no headers",
   upstream_reply none;
   none.transport_error = "timeout";
   CHECK(tk::parse_rate_signals(none, "").empty());
+}
+
+TEST_CASE("tiktok splitter: a merged answer over one page never fails a "
+          "request that fits alone",
+          "[unit][tiktok][splitter]") {
+  auto adapter = make_tiktok_adapter();
+  auto ctx = context();
+  auto over = [](std::int64_t total) {
+    return envelope(
+        0, "OK",
+        {{"list", json::array{}},
+         {"page_info", json::object{{"total_number", total}, {"page", 1}}}});
+  };
+  auto kind_of = [](const split_result& s, std::int64_t id) {
+    for (const auto& o : s.outcomes)
+      if (o.request_id == id) return o.kind;
+    FAIL("no outcome for " << id);
+    return outcome_kind::completed;
+  };
+  SECTION("lists: merged filters retry, a request's own filter fails") {
+    auto c1 = tt::campaign_id(1, 1), c2 = tt::campaign_id(1, 2);
+    auto p = adapter->make_plan(
+        std::vector{request(1, "a", "get_ads",
+                            {{"campaign_ids", json::array{c1.c_str()}}}),
+                    request(2, "a", "get_ads",
+                            {{"campaign_ids", json::array{c2.c_str()}}})},
+        ctx);
+    REQUIRE(p.calls.size() == 1);
+    auto s = adapter->split(p.calls[0], over(5000), ctx);
+    REQUIRE(s.outcomes.size() == 2);
+    for (const auto& o : s.outcomes) {
+      CHECK(o.kind == outcome_kind::transient);
+      CHECK(o.error_code == "tiktok_merged_too_large");
+    }
+    auto alone = adapter->make_plan(
+        std::vector{request(1, "a", "get_ads",
+                            {{"campaign_ids", json::array{c1.c_str()}}})},
+        ctx);
+    auto s1 = adapter->split(alone.calls[0], over(5000), ctx);
+    REQUIRE(s1.outcomes.size() == 1);
+    CHECK(s1.outcomes[0].kind == outcome_kind::permanent);
+    CHECK(s1.outcomes[0].error_code == "tiktok_too_many_objects");
+  }
+  SECTION("reports: a total under a daily anchor retries, the anchor fails") {
+    auto p =
+        adapter->make_plan(std::vector{request(1, "a", "get_campaign_metrics",
+                                               {{"start_date", "2026-01-01"},
+                                                {"end_date", "2026-01-31"}}),
+                                       request(2, "a", "get_campaign_metrics",
+                                               {{"start_date", "2026-01-10"},
+                                                {"end_date", "2026-01-12"},
+                                                {"aggregation", "total"}}),
+                                       request(3, "a", "get_campaign_metrics",
+                                               {{"start_date", "2026-01-02"},
+                                                {"end_date", "2026-01-03"}})},
+                           ctx);
+    REQUIRE(p.calls.size() == 1);
+    auto s = adapter->split(p.calls[0], over(5000), ctx);
+    REQUIRE(s.outcomes.size() == 3);
+    CHECK(kind_of(s, 1) == outcome_kind::permanent);
+    CHECK(kind_of(s, 2) == outcome_kind::transient);
+    CHECK(kind_of(s, 3) == outcome_kind::transient);
+  }
 }
