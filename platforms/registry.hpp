@@ -12,9 +12,9 @@
 
 namespace adbatch::platforms {
 
-/// The adapter of `p` (one shared, immutable instance), or nullptr while
-/// the platform has no catalog yet (TikTok, LinkedIn, X and Snapchat until
-/// their batchers land).
+/// The adapter of `p` (one shared, immutable instance); every platform of
+/// the table has one. nullptr only for a platform added to the table before
+/// its catalog.
 std::shared_ptr<const platform_adapter> adapter_for(platform_id p);
 
 /// The platform's minimum function (the best possible plan's cost), or a
