@@ -397,3 +397,45 @@ TEST_CASE("linkedin splitter: a by-id read the finder page did not cover "
   auto s2 = adapter->split(p2.calls[0], run(*sim, p2.calls[0]).reply, ctx);
   CHECK(s2.outcomes.at(0).kind == outcome_kind::completed);
 }
+
+TEST_CASE("linkedin splitter: an unreadable 200 answer is transient "
+          "linkedin_bad_response, never an exception",
+          "[unit][linkedin][splitter]") {
+  auto adapter = make_linkedin_adapter();
+  auto ctx = context();
+  std::vector<queued_request> an{req(1, 0, "get_analytics")};
+  auto pa = adapter->make_plan(an, ctx);
+  REQUIRE(pa.calls.size() == 1);
+  std::vector<queued_request> li{req(2, 0, "get_conversions")};
+  auto pl = adapter->make_plan(li, ctx);
+  REQUIRE(pl.calls.size() == 1);
+  auto element = [](const std::string& day, const std::string& metric) {
+    return R"({"elements":[{"pivotValues":["urn:li:sponsoredAccount:1","a","b"],)"
+           R"("dateRange":{"start":{"year":2026,"month":11,"day":)" +
+           day + R"(}},"impressions":)" + metric + "}]}";
+  };
+  const std::vector<std::pair<const upstream_call*, std::string>> bodies{
+      {&pa.calls[0], element("1.5", "1")},
+      {&pa.calls[0], element("1e300", "1")},
+      {&pa.calls[0], element("1", "2.5")},
+      {&pa.calls[0], element("1", "1e30")},
+      {&pa.calls[0], element("1", "18446744073709551615")},
+      {&pa.calls[0], R"({"paging":{"total":1e300},"elements":[]})"},
+      {&pa.calls[0], R"({"elements":{}})"},
+      {&pl.calls[0], R"({"paging":{"total":0.5},"elements":[]})"},
+      {&pl.calls[0], R"({"paging":{"total":"x"},"elements":[]})"},
+      {&pl.calls[0], R"({"paging":{"start":0}})"},
+  };
+  for (const auto& [c, body] : bodies) {
+    INFO(body);
+    split_result s;
+    REQUIRE_NOTHROW(s = adapter->split(*c, reply(200, body), ctx));
+    REQUIRE(s.outcomes.size() == 1);
+    CHECK(s.outcomes[0].kind == outcome_kind::transient);
+    CHECK(s.outcomes[0].error_code == "linkedin_bad_response");
+  }
+  // A readable answer still completes.
+  auto ok = adapter->split(
+      pl.calls[0], reply(200, R"({"paging":{"total":0},"elements":[]})"), ctx);
+  CHECK(ok.outcomes.at(0).kind == outcome_kind::completed);
+}
