@@ -4,7 +4,8 @@
 //
 // Identical requests (same token and normalized params) count once. Calls:
 //   per token: ceil(get_ad_accounts / cap) (one BATCH_GET of the union,
-//     ids per request <= 20 so 50 requests fit 1000 keys);
+//     ids per request <= 20 so 50 requests fit 1000 keys), a retried one
+//     in a BATCH_GET of its own;
 //   per token: ceil(get_targeting_facets / cap) (GET_ALL);
 //   per (token, account, type) for campaigns, campaign groups, creatives,
 //     audiences, conversions, lead forms and leads: ceil(n / cap) (one
@@ -72,6 +73,7 @@ plan_cost linkedin_minimum_cost(std::span<const queued_request> requests,
                   r.type == li_type::campaign_groups ||
                   r.type == li_type::creatives;
     if (entity && d.retried && r.by_ids()) b += "\nbatch";
+    if (r.type == li_type::ad_accounts && d.retried) b += "\nretried\n" + r.key;
     plain[b] += 1;
   }
 

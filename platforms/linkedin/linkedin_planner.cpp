@@ -299,7 +299,8 @@ upstream_call build_call(const std::string& token,
     for (const auto& g : chunk)
       ids.insert(g.request->accounts.begin(), g.request->accounts.end());
     cx->keys.assign(ids.begin(), ids.end());
-    cx->own_error = false;
+    // A whole-call error is the request's own when it is the only one.
+    cx->own_error = chunk.size() == 1;
     w = batch_wire(first.type, "", cx->keys);
   } else if (first.type == li_type::campaigns ||
              first.type == li_type::campaign_groups ||
@@ -332,6 +333,10 @@ std::string op_key(const std::string& token, const li_request& r, bool solo) {
   std::string k = token + '\x1f' + std::to_string(static_cast<int>(r.type));
   switch (r.type) {
   case li_type::ad_accounts:
+    // A retried read is planned alone: a merged BATCH_GET refused (400 /
+    // 403 / 404) for one request's keys fails only that one on its retry.
+    if (solo) k += "\x1fsolo\x1f" + r.key;
+    return k;
   case li_type::targeting_facets:
     return k;
   case li_type::analytics:

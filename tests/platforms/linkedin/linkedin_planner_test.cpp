@@ -439,3 +439,53 @@ TEST_CASE("linkedin splitter: an unreadable 200 answer is transient "
       pl.calls[0], reply(200, R"({"paging":{"total":0},"elements":[]})"), ctx);
   CHECK(ok.outcomes.at(0).kind == outcome_kind::completed);
 }
+
+TEST_CASE("linkedin planner: a merged get_ad_accounts BATCH_GET refused "
+          "whole is retried request by request, the bad one fails alone",
+          "[unit][linkedin][planner]") {
+  auto adapter = make_linkedin_adapter();
+  auto ctx = context();
+  auto a = accounts_of(0);
+  std::vector<queued_request> rs{
+      req(1, 0, "get_ad_accounts"),
+      req(2, 0, "get_ad_accounts",
+          {{"account_ids", json::array{json::value(std::to_string(a[1]))}}}),
+      req(3, 0, "get_ad_accounts",
+          {{"account_ids", json::array{json::value("999")}}})};
+  auto p = adapter->make_plan(rs, ctx);
+  REQUIRE(p.calls.size() == 1);
+  auto bad = reply(
+      400,
+      R"({"status":400,"code":"ILLEGAL_ARGUMENT","message":"Invalid key 999"})");
+  auto s = adapter->split(p.calls[0], bad, ctx);
+  REQUIRE(s.outcomes.size() == 3);
+  for (const auto& o : s.outcomes)
+    CHECK(o.kind == outcome_kind::transient);
+  for (auto& q : rs)
+    q.attempts = 2;
+  auto p2 = adapter->make_plan(rs, ctx);
+  REQUIRE(p2.calls.size() == 3);
+  CHECK(cost_of(p2) == linkedin_minimum_cost(rs, ctx));
+  auto sim = fresh_sim();
+  for (const auto& c : p2.calls) {
+    REQUIRE(c.serves.size() == 1);
+    if (c.serves[0] == 3) {
+      auto f = adapter->split(c, bad, ctx);
+      CHECK(f.outcomes.at(0).kind == outcome_kind::permanent);
+      CHECK(f.outcomes.at(0).error_code == "linkedin_ILLEGAL_ARGUMENT");
+    } else {
+      auto ok = adapter->split(c, run(*sim, c).reply, ctx);
+      CHECK(ok.outcomes.at(0).kind == outcome_kind::completed);
+    }
+  }
+  // Retried and fresh requests: the fresh ones still share one BATCH_GET.
+  rs.push_back(
+      req(4, 0, "get_ad_accounts",
+          {{"account_ids", json::array{json::value(std::to_string(a[2]))}}}));
+  rs.push_back(
+      req(5, 0, "get_ad_accounts",
+          {{"account_ids", json::array{json::value(std::to_string(a[0]))}}}));
+  auto p3 = adapter->make_plan(rs, ctx);
+  CHECK(p3.calls.size() == 4);
+  CHECK(cost_of(p3) == linkedin_minimum_cost(rs, ctx));
+}
