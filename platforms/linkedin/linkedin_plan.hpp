@@ -18,7 +18,9 @@
 //     of the accounts (or campaigns), metrics and date ranges, DAILY, with
 //     the pivots every request's own pivot can be summed from;
 // each split further when it would serve more than max_batch_size requests
-// (and analytics when the merged range would exceed max_merge_days). A
+// or name more than max_batch_ids distinct keys (BATCH_GET ids, analytics
+// facets), and analytics when the merged range would exceed max_merge_days.
+// A retried get_ad_accounts gets a BATCH_GET of its own. A
 // retried request (attempts > 1) is isolated where a merged call could have
 // failed for another request's sake (analytics with other facets; by-id
 // reads from a finder page). Queries longer than max_url_length are

@@ -328,6 +328,18 @@ upstream_call build_call(const std::string& token,
   return to_call(w, token, version, l, std::move(cx));
 }
 
+/// The keys a request adds to its call's key list (BATCH_GET ids,
+/// analytics facets); none for a finder.
+const std::vector<std::string>& batch_keys_of(const li_request& r) {
+  static const std::vector<std::string> none;
+  if (r.is_analytics()) return facet_of(r);
+  if (r.type == li_type::ad_accounts) return r.accounts;
+  if (r.type == li_type::campaigns || r.type == li_type::campaign_groups ||
+      r.type == li_type::creatives)
+    return r.ids;
+  return none;
+}
+
 /// The operation key of a group (see linkedin_plan.hpp).
 std::string op_key(const std::string& token, const li_request& r, bool solo) {
   std::string k = token + '\x1f' + std::to_string(static_cast<int>(r.type));
@@ -450,14 +462,31 @@ plan make_li_plan(std::span<const queued_request> requests,
     } else {
       clusters.push_back(std::move(op.groups));
     }
+    // Chunks, in order: at most `cap` requests and at most max_batch_ids
+    // distinct keys (BATCH_GET ids, analytics facets) per call.
+    const std::size_t key_cap =
+        static_cast<std::size_t>(std::max(1, limits.max_batch_ids));
     for (auto& cl : clusters) {
-      for (std::size_t i = 0; i < cl.size(); i += cap) {
-        std::vector<served_group> chunk;
-        for (std::size_t j = i; j < cl.size() && j < i + cap; ++j)
-          chunk.push_back(std::move(cl[j]));
+      std::vector<served_group> chunk;
+      std::set<std::string> keys;
+      for (auto& g : cl) {
+        const auto& gk = batch_keys_of(*g.request);
+        std::size_t fresh = 0;
+        for (const auto& k : gk)
+          fresh += keys.count(k) ? 0 : 1;
+        if (!chunk.empty() &&
+            (chunk.size() >= cap || keys.size() + fresh > key_cap)) {
+          out.calls.push_back(
+              build_call(op.token, std::move(chunk), version, limits));
+          chunk.clear();
+          keys.clear();
+        }
+        keys.insert(gk.begin(), gk.end());
+        chunk.push_back(std::move(g));
+      }
+      if (!chunk.empty())
         out.calls.push_back(
             build_call(op.token, std::move(chunk), version, limits));
-      }
     }
   }
   return out;

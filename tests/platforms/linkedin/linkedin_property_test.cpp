@@ -184,3 +184,43 @@ TEST_CASE("linkedin merged plans retry only the keys a partial BATCH_GET "
   CHECK(done + retry == 4);
   CHECK(s.units_spent == 1);
 }
+
+TEST_CASE("linkedin calls never exceed max_batch_ids keys or facets, "
+          "whatever max_batch_size allows; the minimum counts the same",
+          "[unit][linkedin][property]") {
+  linkedin::li_limits small;
+  small.max_batch_ids = 4;
+  auto adapter = make_linkedin_adapter(small);
+  request_generator gen(23);
+  for (int round = 0; round < 200; ++round) {
+    auto ctx = context(100000);
+    auto rs = gen.set(1 + round % 80, 0.1, round % 3 == 0 ? 3 : 1);
+    INFO("round " << round << " requests " << rs.size());
+    auto p = adapter->make_plan(rs, ctx);
+    CHECK(cost_of(p) == linkedin_minimum_cost(rs, ctx, small));
+    std::multiset<std::int64_t> served;
+    for (const auto& c : p.calls) {
+      auto cx =
+          std::dynamic_pointer_cast<const linkedin::li_call_context>(c.context);
+      REQUIRE(cx);
+      std::set<std::string> facets;
+      for (const auto& g : cx->groups)
+        if (g.request->is_analytics())
+          for (const auto& f :
+               g.request->family() == linkedin::analytics_family::campaigns
+                   ? g.request->campaign_ids
+                   : g.request->accounts)
+            facets.insert(f);
+      // A lone request may name more than the limit; a merged call never.
+      if (cx->groups.size() > 1) {
+        CHECK(cx->keys.size() <= 4u);
+        CHECK(facets.size() <= 4u);
+      }
+      served.insert(c.serves.begin(), c.serves.end());
+    }
+    for (const auto& o : p.rejected)
+      served.insert(o.request_id);
+    for (const auto& q : rs)
+      CHECK(served.count(q.id) == 1);
+  }
+}
