@@ -10,7 +10,7 @@
 //   per (token, account, type) for campaigns, campaign groups, creatives,
 //     audiences, conversions, lead forms and leads: ceil(n / cap) (one
 //     finder or BATCH_GET; a retried by-id read counts in its own BATCH_GET
-//     bucket);
+//     bucket, any other retried read in a bucket of its own);
 //   per (token, analytics family) [+ facets for retried requests]: the
 //     least number of date clusters whose span is <= max_merge_days (sweep
 //     by start), each chunked like the others;
@@ -94,7 +94,11 @@ plan_cost linkedin_minimum_cost(std::span<const queued_request> requests,
     bool entity = r.type == li_type::campaigns ||
                   r.type == li_type::campaign_groups ||
                   r.type == li_type::creatives;
-    if (entity && d.retried && r.by_ids()) b += "\nbatch";
+    if (entity && d.retried && r.by_ids())
+      b += "\nbatch";
+    else if (d.retried && r.type != li_type::ad_accounts &&
+             r.type != li_type::targeting_facets)
+      b += "\nsolo\n" + r.key; // a retried list read: alone
     if (r.type == li_type::ad_accounts && d.retried) b += "\nretried\n" + r.key;
     plain[b].push_back(member{0, 0, d.seen, keys_of(r)});
   }

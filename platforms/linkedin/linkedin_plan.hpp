@@ -20,7 +20,9 @@
 // each split further when it would serve more than max_batch_size requests
 // or name more than max_batch_ids distinct keys (BATCH_GET ids, analytics
 // facets), and analytics when the merged range would exceed max_merge_days.
-// A retried get_ad_accounts gets a BATCH_GET of its own. A
+// A retried get_ad_accounts gets a BATCH_GET of its own, a retried list
+// read a finder of its own (its filters sent where the finder has them: a
+// merged page may have been cut). A
 // retried request (attempts > 1) is isolated where a merged call could have
 // failed for another request's sake (analytics with other facets; by-id
 // reads from a finder page). Queries longer than max_url_length are
@@ -76,6 +78,11 @@ struct li_call_context final : call_context {
   /// True when every served request names the same facets (analytics) or
   /// object (per-account reads): an error is then every request's own.
   bool own_error = true;
+  /// finder: a retried list request alone (its filters sent where the API
+  /// has them): a truncated page is then its own, permanent, failure.
+  bool solo_list = false;
+  /// finder: the page size asked (a page this full may be truncated).
+  int page_count = 0;
   std::vector<served_group> groups;
 
   std::vector<std::int64_t> request_ids() const;

@@ -172,6 +172,34 @@ wire finder_wire(li_type t, const std::string& account, const li_limits& l) {
   return w;
 }
 
+/// A list request's own filters as LinkedIn's finder takes them
+/// (campaigns, groups: search=(status:...); creatives: campaigns=,
+/// intendedStatuses=); "" where the API has none.
+std::string server_filters(const li_request& r) {
+  std::string filters;
+  if (r.type == li_type::creatives) {
+    if (!r.campaign_ids.empty())
+      filters += "&campaigns=" +
+                 restli_list(as_urns(r.campaign_ids, "sponsoredCampaign"));
+    if (!r.statuses.empty())
+      filters += "&intendedStatuses=" + restli_list(r.statuses);
+  } else if ((r.type == li_type::campaigns ||
+              r.type == li_type::campaign_groups) &&
+             !r.statuses.empty()) {
+    filters += "&search=(status:(values:" + restli_list(r.statuses) + "))";
+  }
+  return filters;
+}
+
+void add_filters(wire& w, const std::string& filters) {
+  if (filters.empty()) return;
+  auto amp = w.query.find('&');
+  if (amp == std::string::npos)
+    w.query += filters;
+  else
+    w.query.insert(amp, filters);
+}
+
 std::vector<std::string> union_metrics(const std::vector<served_group>& gs) {
   std::set<std::string> want;
   for (const auto& g : gs)
@@ -270,7 +298,8 @@ struct pending {
 /// Builds the call of one chunk of groups of one operation key.
 upstream_call build_call(const std::string& token,
                          std::vector<served_group> chunk,
-                         const std::string& version, const li_limits& l) {
+                         const std::string& version, const li_limits& l,
+                         bool solo) {
   auto cx = std::make_shared<li_call_context>();
   const auto& first = *chunk.front().request;
   cx->type = first.type;
@@ -310,7 +339,12 @@ upstream_call build_call(const std::string& token,
     });
     if (any_list) {
       cx->kind = op_kind::finder;
+      cx->page_count = l.page_count;
       w = finder_wire(first.type, first.account, l);
+      if (solo && chunk.size() == 1) {
+        cx->solo_list = true;
+        add_filters(w, server_filters(first));
+      }
     } else {
       cx->kind = op_kind::batch_get;
       std::set<std::string> keys;
@@ -322,6 +356,8 @@ upstream_call build_call(const std::string& token,
     }
   } else {
     cx->kind = op_kind::finder;
+    cx->page_count = first.type == li_type::targeting_facets ? 0 : l.page_count;
+    cx->solo_list = solo && chunk.size() == 1;
     w = finder_wire(first.type, first.account, l);
   }
   cx->groups = std::move(chunk);
@@ -367,9 +403,11 @@ std::string op_key(const std::string& token, const li_request& r, bool solo) {
     if (solo && r.by_ids())
       k += "\x1f"
            "batch";
+    else if (solo) // a retried list: alone (a page may have been cut)
+      k += "\x1fsolo\x1f" + r.key;
     return k;
   default:
-    return k + '\x1f' + r.account;
+    return k + '\x1f' + r.account + (solo ? "\x1fsolo\x1f" + r.key : "");
   }
 }
 
@@ -477,7 +515,7 @@ plan make_li_plan(std::span<const queued_request> requests,
         if (!chunk.empty() &&
             (chunk.size() >= cap || keys.size() + fresh > key_cap)) {
           out.calls.push_back(
-              build_call(op.token, std::move(chunk), version, limits));
+              build_call(op.token, std::move(chunk), version, limits, op.solo));
           chunk.clear();
           keys.clear();
         }
@@ -486,7 +524,7 @@ plan make_li_plan(std::span<const queued_request> requests,
       }
       if (!chunk.empty())
         out.calls.push_back(
-            build_call(op.token, std::move(chunk), version, limits));
+            build_call(op.token, std::move(chunk), version, limits, op.solo));
     }
   }
   return out;
@@ -552,18 +590,7 @@ upstream_call make_li_naive_call(const queued_request& q,
       // The request's own finder with its filters applied by LinkedIn.
       cx->kind = op_kind::naive_list;
       w = finder_wire(r.type, r.account, limits);
-      std::string filters;
-      if (r.type == li_type::creatives) {
-        if (!r.campaign_ids.empty())
-          filters += "&campaigns=" +
-                     restli_list(as_urns(r.campaign_ids, "sponsoredCampaign"));
-        if (!r.statuses.empty())
-          filters += "&intendedStatuses=" + restli_list(r.statuses);
-      } else if (!r.statuses.empty()) {
-        filters += "&search=(status:(values:" + restli_list(r.statuses) + "))";
-      }
-      auto amp = w.query.find('&');
-      w.query.insert(amp, filters);
+      add_filters(w, server_filters(r));
     }
   } else {
     cx->kind = op_kind::finder;

@@ -232,8 +232,24 @@ std::string form_of_lead(const json::object& lead) {
 }
 
 verdict finder_verdict(const li_request& r, const json::array& elements,
-                       bool truncated) {
+                       bool truncated, bool solo) {
   json::array items;
+  bool entity_by_ids = r.by_ids() && (r.type == li_type::campaigns ||
+                                      r.type == li_type::campaign_groups ||
+                                      r.type == li_type::creatives);
+  if (truncated && !entity_by_ids && r.type != li_type::targeting_facets) {
+    // A list (or a filter of one) from a cut page could be incomplete:
+    // never completed. Merged: retried alone with its own filters sent;
+    // alone: the list is longer than one page (adbatch does not page).
+    verdict v;
+    v.kind = solo ? outcome_kind::permanent : outcome_kind::transient;
+    v.code = "linkedin_page_truncated";
+    v.message = solo ? "the list has more objects than one finder page; "
+                       "adbatch does not page"
+                     : "the merged finder page was cut; retried alone with "
+                       "the request's own filters";
+    return v;
+  }
   auto field = [](const json::value& e, const char* name) -> std::string {
     return e.is_object() ? str_of(e.as_object().if_contains(name)) : "";
   };
@@ -678,6 +694,14 @@ split_result split_li_call(const upstream_call& call,
       }
       truncated = *total > static_cast<std::int64_t>(elements.size());
     }
+  // Without a total, a full page may have been cut.
+  if (!truncated && cx->page_count > 0 &&
+      elements.size() >= static_cast<std::size_t>(cx->page_count)) {
+    const json::value* total = nullptr;
+    if (auto* p = obj->if_contains("paging"); p && p->is_object())
+      total = p->as_object().if_contains("total");
+    truncated = total == nullptr;
+  }
   std::optional<analytics_rows> rows;
   if (cx->kind == op_kind::analytics) {
     rows = parse_rows(elements);
@@ -698,7 +722,7 @@ split_result split_li_call(const upstream_call& call,
       v = batch_verdict(r, *obj);
       break;
     case op_kind::finder:
-      v = finder_verdict(r, elements, truncated);
+      v = finder_verdict(r, elements, truncated, cx->solo_list);
       break;
     case op_kind::naive_list:
     case op_kind::naive_analytics:

@@ -382,11 +382,9 @@ TEST_CASE("linkedin splitter: a by-id read the finder page did not cover "
   auto sim = fresh_sim();
   auto s = adapter->split(p.calls[0], run(*sim, p.calls[0]).reply, ctx);
   REQUIRE(s.outcomes.size() == 3);
-  CHECK(s.outcomes[0].kind == outcome_kind::completed);
-  CHECK(json::parse(s.outcomes[0].result_json)
-            .at("campaigns")
-            .as_array()
-            .size() == 2);
+  // The list from a cut page is not completed partial.
+  CHECK(s.outcomes[0].kind == outcome_kind::transient);
+  CHECK(s.outcomes[0].error_code == "linkedin_page_truncated");
   CHECK(s.outcomes[1].kind == outcome_kind::completed);
   CHECK(s.outcomes[2].kind == outcome_kind::transient);
   CHECK(s.outcomes[2].error_code == "linkedin_page_truncated");
@@ -488,4 +486,68 @@ TEST_CASE("linkedin planner: a merged get_ad_accounts BATCH_GET refused "
   auto p3 = adapter->make_plan(rs, ctx);
   CHECK(p3.calls.size() == 4);
   CHECK(cost_of(p3) == linkedin_minimum_cost(rs, ctx));
+}
+
+TEST_CASE("linkedin splitter: a list from a cut finder page never completes; "
+          "retried alone with its own filters",
+          "[unit][linkedin][splitter]") {
+  linkedin::li_limits small;
+  small.page_count = 2; // pages of 2 of the account's 6 campaigns
+  auto adapter = make_linkedin_adapter(small);
+  auto ctx = context();
+  std::vector<queued_request> rs{
+      req(1, 0, "get_campaigns"),
+      req(2, 0, "get_campaigns", {{"status", "ACTIVE"}}),
+      req(3, 0, "get_creatives", {{"status", "PAUSED"}}),
+      req(4, 0, "get_conversions")};
+  auto p = adapter->make_plan(rs, ctx);
+  auto sim = fresh_sim();
+  std::size_t served = 0;
+  for (const auto& c : p.calls) {
+    auto s = adapter->split(c, run(*sim, c).reply, ctx);
+    for (const auto& o : s.outcomes) {
+      ++served;
+      INFO("request " << o.request_id << " " << o.result_json);
+      if (o.kind == outcome_kind::completed) {
+        // Only a list the page held whole may complete.
+        const auto& q = rs.at(static_cast<std::size_t>(o.request_id - 1));
+        auto big = make_linkedin_adapter();
+        auto lone = big->naive_call(q, ctx);
+        auto whole = big->split(lone, run(*sim, lone).reply, ctx);
+        CHECK(o.result_json == whole.outcomes.at(0).result_json);
+      } else {
+        CHECK(o.kind == outcome_kind::transient);
+        CHECK(o.error_code == "linkedin_page_truncated");
+      }
+    }
+  }
+  CHECK(served == rs.size());
+  // Retried: each alone, its filter sent to LinkedIn.
+  for (auto& q : rs)
+    q.attempts = 2;
+  auto p2 = adapter->make_plan(rs, ctx);
+  REQUIRE(p2.calls.size() == 4);
+  CHECK(cost_of(p2) == linkedin_minimum_cost(rs, ctx, small));
+  for (const auto& c : p2.calls) {
+    REQUIRE(c.serves.size() == 1);
+    if (c.serves[0] == 2)
+      CHECK(c.target.find("search=(status:(values:List(ACTIVE)))") !=
+            std::string::npos);
+    if (c.serves[0] == 3)
+      CHECK(c.target.find("intendedStatuses=List(PAUSED)") !=
+            std::string::npos);
+    // Alone and still cut: its own permanent failure, never partial.
+    auto s = adapter->split(c, run(*sim, c).reply, ctx);
+    for (const auto& o : s.outcomes)
+      if (o.kind != outcome_kind::completed) {
+        CHECK(o.kind == outcome_kind::permanent);
+        CHECK(o.error_code == "linkedin_page_truncated");
+      }
+  }
+  // With LinkedIn's page of 1,000 the same retried requests complete.
+  auto big = make_linkedin_adapter();
+  auto p3 = big->make_plan(rs, ctx);
+  for (const auto& c : p3.calls)
+    for (const auto& o : big->split(c, run(*sim, c).reply, ctx).outcomes)
+      CHECK(o.kind == outcome_kind::completed);
 }
