@@ -17,7 +17,8 @@
 // where ceil(n / cap) is really: the bucket's requests chunked in
 // first-seen order (the planner's), a new call when cap requests or
 // max_batch_ids distinct keys (BATCH_GET ids, analytics facets) would be
-// passed.
+// passed, or for analytics facets x days of the call's range would pass
+// max_analytics_elements.
 
 #include "platforms/linkedin/linkedin_adapter.hpp"
 #include "platforms/linkedin/linkedin_catalog.hpp"
@@ -69,6 +70,7 @@ plan_cost linkedin_minimum_cost(std::span<const queued_request> requests,
     day_number start = 0, end = 0;
     std::size_t seen = 0;
     std::vector<std::string> keys;
+    bool dated = false;
   };
   // bucket -> distinct requests
   std::map<std::string, std::vector<member>> plain;
@@ -86,7 +88,7 @@ plan_cost linkedin_minimum_cost(std::span<const queued_request> requests,
                                  : r.accounts)
           b += "\n" + f;
       }
-      dated[b].push_back(member{*r.start, *r.end, d.seen, keys_of(r)});
+      dated[b].push_back(member{*r.start, *r.end, d.seen, keys_of(r), true});
       continue;
     }
     if (r.type != li_type::ad_accounts && r.type != li_type::targeting_facets)
@@ -110,15 +112,25 @@ plan_cost linkedin_minimum_cost(std::span<const queued_request> requests,
   auto chunks = [&](const std::vector<member>& run) {
     std::int64_t n = 0, in_call = 0;
     std::set<std::string> keys;
+    day_number from = 0, to = 0;
     for (const auto& m : run) {
       std::size_t fresh = 0;
       for (const auto& k : m.keys)
         fresh += keys.count(k) ? 0 : 1;
-      if (in_call > 0 && (in_call >= cap || keys.size() + fresh > key_cap)) {
+      // Analytics (m.dated): facets x days of the merged range bounded.
+      bool too_many =
+          m.dated && in_call > 0 &&
+          static_cast<std::int64_t>(keys.size() + fresh) *
+                  (std::max(to, m.end) - std::min(from, m.start) + 1) >
+              limits.max_analytics_elements;
+      if (in_call > 0 &&
+          (in_call >= cap || keys.size() + fresh > key_cap || too_many)) {
         ++n;
         in_call = 0;
         keys.clear();
       }
+      from = in_call == 0 ? m.start : std::min(from, m.start);
+      to = in_call == 0 ? m.end : std::max(to, m.end);
       keys.insert(m.keys.begin(), m.keys.end());
       ++in_call;
     }

@@ -19,7 +19,9 @@
 //     the pivots every request's own pivot can be summed from;
 // each split further when it would serve more than max_batch_size requests
 // or name more than max_batch_ids distinct keys (BATCH_GET ids, analytics
-// facets), and analytics when the merged range would exceed max_merge_days.
+// facets), and analytics when the merged range would exceed max_merge_days
+// or its facets x days max_analytics_elements (a request alone over it is
+// sent at its own granularity and pivot, op_kind::naive_analytics).
 // A retried get_ad_accounts gets a BATCH_GET of its own, a retried list
 // read a finder of its own (its filters sent where the finder has them: a
 // merged page may have been cut). A
@@ -49,6 +51,9 @@ struct li_limits {
   int page_count = 1000;
   /// Longest merged adAnalytics range (days, inclusive).
   int max_merge_days = 366;
+  /// Most elements one adAnalytics answer may hold (LinkedIn: 15,000);
+  /// a merged call's estimate is its facets x days (DAILY).
+  std::int64_t max_analytics_elements = 15000;
   /// Longest GET target before the query is tunnelled.
   std::size_t max_url_length = 4000;
 };

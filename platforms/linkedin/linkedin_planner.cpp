@@ -249,6 +249,26 @@ wire analytics_wire(analytics_family f, const std::vector<std::string>& facet,
   return w;
 }
 
+/// A request's own adAnalytics call: its pivot, granularity, range, facets
+/// and metrics.
+wire own_analytics_wire(const li_request& r) {
+  wire w;
+  w.method = "FINDER";
+  w.resource = "adAnalytics";
+  w.path = "/rest/adAnalytics";
+  w.query = "q=analytics&pivot=" + r.pivot +
+            "&timeGranularity=" + r.granularity + "&" +
+            range_param(*r.start, *r.end);
+  if (r.family() == analytics_family::campaigns)
+    w.query += "&campaigns=" +
+               restli_list(as_urns(r.campaign_ids, "sponsoredCampaign"));
+  else
+    w.query +=
+        "&accounts=" + restli_list(as_urns(r.accounts, "sponsoredAccount"));
+  w.query += "&" + fields_param(r.metrics);
+  return w;
+}
+
 /// The facet values of an analytics request in its family.
 const std::vector<std::string>& facet_of(const li_request& r) {
   return r.family() == analytics_family::campaigns ? r.campaign_ids
@@ -320,8 +340,16 @@ upstream_call build_call(const std::string& token,
     cx->start = start;
     cx->end = end;
     cx->own_error = facet_sets.size() == 1;
-    w = analytics_wire(cx->family, {facet.begin(), facet.end()}, start, end,
-                       union_metrics(chunk));
+    auto daily = static_cast<std::int64_t>(facet.size()) * (end - start + 1);
+    if (chunk.size() == 1 && daily > l.max_analytics_elements) {
+      // Alone and too many elements DAILY: its own call at its own
+      // granularity and pivot (ALL for totals), elements as LinkedIn sends.
+      cx->kind = op_kind::naive_analytics;
+      w = own_analytics_wire(first);
+    } else {
+      w = analytics_wire(cx->family, {facet.begin(), facet.end()}, start, end,
+                         union_metrics(chunk));
+    }
   } else if (first.type == li_type::ad_accounts) {
     cx->kind = op_kind::batch_get;
     std::set<std::string> ids;
@@ -504,20 +532,34 @@ plan make_li_plan(std::span<const queued_request> requests,
     // distinct keys (BATCH_GET ids, analytics facets) per call.
     const std::size_t key_cap =
         static_cast<std::size_t>(std::max(1, limits.max_batch_ids));
+    // Analytics also: at most max_analytics_elements estimated elements
+    // (distinct facets x days of the merged DAILY range).
     for (auto& cl : clusters) {
       std::vector<served_group> chunk;
       std::set<std::string> keys;
+      day_number from = 0, to = 0;
       for (auto& g : cl) {
-        const auto& gk = batch_keys_of(*g.request);
+        const auto& r = *g.request;
+        const auto& gk = batch_keys_of(r);
         std::size_t fresh = 0;
         for (const auto& k : gk)
           fresh += keys.count(k) ? 0 : 1;
-        if (!chunk.empty() &&
-            (chunk.size() >= cap || keys.size() + fresh > key_cap)) {
+        bool too_many = false;
+        if (r.is_analytics() && !chunk.empty()) {
+          auto days = std::max(to, *r.end) - std::min(from, *r.start) + 1;
+          too_many = static_cast<std::int64_t>(keys.size() + fresh) * days >
+                     limits.max_analytics_elements;
+        }
+        if (!chunk.empty() && (chunk.size() >= cap ||
+                               keys.size() + fresh > key_cap || too_many)) {
           out.calls.push_back(
               build_call(op.token, std::move(chunk), version, limits, op.solo));
           chunk.clear();
           keys.clear();
+        }
+        if (r.is_analytics()) {
+          from = chunk.empty() ? *r.start : std::min(from, *r.start);
+          to = chunk.empty() ? *r.end : std::max(to, *r.end);
         }
         keys.insert(gk.begin(), gk.end());
         chunk.push_back(std::move(g));
@@ -561,19 +603,7 @@ upstream_call make_li_naive_call(const queued_request& q,
     cx->family = r.family();
     cx->start = *r.start;
     cx->end = *r.end;
-    w.method = "FINDER";
-    w.resource = "adAnalytics";
-    w.path = "/rest/adAnalytics";
-    w.query = "q=analytics&pivot=" + r.pivot +
-              "&timeGranularity=" + r.granularity + "&" +
-              range_param(*r.start, *r.end);
-    if (r.family() == analytics_family::campaigns)
-      w.query += "&campaigns=" +
-                 restli_list(as_urns(r.campaign_ids, "sponsoredCampaign"));
-    else
-      w.query +=
-          "&accounts=" + restli_list(as_urns(r.accounts, "sponsoredAccount"));
-    w.query += "&" + fields_param(r.metrics);
+    w = own_analytics_wire(r);
   } else if (r.type == li_type::ad_accounts) {
     cx->kind = op_kind::batch_get;
     cx->keys = r.accounts;
