@@ -18,7 +18,13 @@
 //     of the accounts (or campaigns), metrics and date ranges, DAILY, with
 //     the pivots every request's own pivot can be summed from;
 // each split further when it would serve more than max_batch_size requests
-// (and analytics when the merged range would exceed max_merge_days). A
+// or name more than max_batch_ids distinct keys (BATCH_GET ids, analytics
+// facets), and analytics when the merged range would exceed max_merge_days
+// or its facets x days max_analytics_elements (a request alone over it is
+// sent at its own granularity and pivot, op_kind::naive_analytics).
+// A retried get_ad_accounts gets a BATCH_GET of its own, a retried list
+// read a finder of its own (its filters sent where the finder has them: a
+// merged page may have been cut). A
 // retried request (attempts > 1) is isolated where a merged call could have
 // failed for another request's sake (analytics with other facets; by-id
 // reads from a finder page). Queries longer than max_url_length are
@@ -45,6 +51,9 @@ struct li_limits {
   int page_count = 1000;
   /// Longest merged adAnalytics range (days, inclusive).
   int max_merge_days = 366;
+  /// Most elements one adAnalytics answer may hold (LinkedIn: 15,000);
+  /// a merged call's estimate is its facets x days (DAILY).
+  std::int64_t max_analytics_elements = 15000;
   /// Longest GET target before the query is tunnelled.
   std::size_t max_url_length = 4000;
 };
@@ -74,6 +83,11 @@ struct li_call_context final : call_context {
   /// True when every served request names the same facets (analytics) or
   /// object (per-account reads): an error is then every request's own.
   bool own_error = true;
+  /// finder: a retried list request alone (its filters sent where the API
+  /// has them): a truncated page is then its own, permanent, failure.
+  bool solo_list = false;
+  /// finder: the page size asked (a page this full may be truncated).
+  int page_count = 0;
   std::vector<served_group> groups;
 
   std::vector<std::int64_t> request_ids() const;

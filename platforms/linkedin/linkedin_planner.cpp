@@ -172,6 +172,34 @@ wire finder_wire(li_type t, const std::string& account, const li_limits& l) {
   return w;
 }
 
+/// A list request's own filters as LinkedIn's finder takes them
+/// (campaigns, groups: search=(status:...); creatives: campaigns=,
+/// intendedStatuses=); "" where the API has none.
+std::string server_filters(const li_request& r) {
+  std::string filters;
+  if (r.type == li_type::creatives) {
+    if (!r.campaign_ids.empty())
+      filters += "&campaigns=" +
+                 restli_list(as_urns(r.campaign_ids, "sponsoredCampaign"));
+    if (!r.statuses.empty())
+      filters += "&intendedStatuses=" + restli_list(r.statuses);
+  } else if ((r.type == li_type::campaigns ||
+              r.type == li_type::campaign_groups) &&
+             !r.statuses.empty()) {
+    filters += "&search=(status:(values:" + restli_list(r.statuses) + "))";
+  }
+  return filters;
+}
+
+void add_filters(wire& w, const std::string& filters) {
+  if (filters.empty()) return;
+  auto amp = w.query.find('&');
+  if (amp == std::string::npos)
+    w.query += filters;
+  else
+    w.query.insert(amp, filters);
+}
+
 std::vector<std::string> union_metrics(const std::vector<served_group>& gs) {
   std::set<std::string> want;
   for (const auto& g : gs)
@@ -218,6 +246,26 @@ wire analytics_wire(analytics_family f, const std::vector<std::string>& facet,
   else
     w.query += "&accounts=" + restli_list(as_urns(facet, "sponsoredAccount"));
   w.query += "&" + fields_param(metrics);
+  return w;
+}
+
+/// A request's own adAnalytics call: its pivot, granularity, range, facets
+/// and metrics.
+wire own_analytics_wire(const li_request& r) {
+  wire w;
+  w.method = "FINDER";
+  w.resource = "adAnalytics";
+  w.path = "/rest/adAnalytics";
+  w.query = "q=analytics&pivot=" + r.pivot +
+            "&timeGranularity=" + r.granularity + "&" +
+            range_param(*r.start, *r.end);
+  if (r.family() == analytics_family::campaigns)
+    w.query += "&campaigns=" +
+               restli_list(as_urns(r.campaign_ids, "sponsoredCampaign"));
+  else
+    w.query +=
+        "&accounts=" + restli_list(as_urns(r.accounts, "sponsoredAccount"));
+  w.query += "&" + fields_param(r.metrics);
   return w;
 }
 
@@ -270,7 +318,8 @@ struct pending {
 /// Builds the call of one chunk of groups of one operation key.
 upstream_call build_call(const std::string& token,
                          std::vector<served_group> chunk,
-                         const std::string& version, const li_limits& l) {
+                         const std::string& version, const li_limits& l,
+                         bool solo) {
   auto cx = std::make_shared<li_call_context>();
   const auto& first = *chunk.front().request;
   cx->type = first.type;
@@ -291,15 +340,24 @@ upstream_call build_call(const std::string& token,
     cx->start = start;
     cx->end = end;
     cx->own_error = facet_sets.size() == 1;
-    w = analytics_wire(cx->family, {facet.begin(), facet.end()}, start, end,
-                       union_metrics(chunk));
+    auto daily = static_cast<std::int64_t>(facet.size()) * (end - start + 1);
+    if (chunk.size() == 1 && daily > l.max_analytics_elements) {
+      // Alone and too many elements DAILY: its own call at its own
+      // granularity and pivot (ALL for totals), elements as LinkedIn sends.
+      cx->kind = op_kind::naive_analytics;
+      w = own_analytics_wire(first);
+    } else {
+      w = analytics_wire(cx->family, {facet.begin(), facet.end()}, start, end,
+                         union_metrics(chunk));
+    }
   } else if (first.type == li_type::ad_accounts) {
     cx->kind = op_kind::batch_get;
     std::set<std::string> ids;
     for (const auto& g : chunk)
       ids.insert(g.request->accounts.begin(), g.request->accounts.end());
     cx->keys.assign(ids.begin(), ids.end());
-    cx->own_error = false;
+    // A whole-call error is the request's own when it is the only one.
+    cx->own_error = chunk.size() == 1;
     w = batch_wire(first.type, "", cx->keys);
   } else if (first.type == li_type::campaigns ||
              first.type == li_type::campaign_groups ||
@@ -309,7 +367,12 @@ upstream_call build_call(const std::string& token,
     });
     if (any_list) {
       cx->kind = op_kind::finder;
+      cx->page_count = l.page_count;
       w = finder_wire(first.type, first.account, l);
+      if (solo && chunk.size() == 1) {
+        cx->solo_list = true;
+        add_filters(w, server_filters(first));
+      }
     } else {
       cx->kind = op_kind::batch_get;
       std::set<std::string> keys;
@@ -321,10 +384,24 @@ upstream_call build_call(const std::string& token,
     }
   } else {
     cx->kind = op_kind::finder;
+    cx->page_count = first.type == li_type::targeting_facets ? 0 : l.page_count;
+    cx->solo_list = solo && chunk.size() == 1;
     w = finder_wire(first.type, first.account, l);
   }
   cx->groups = std::move(chunk);
   return to_call(w, token, version, l, std::move(cx));
+}
+
+/// The keys a request adds to its call's key list (BATCH_GET ids,
+/// analytics facets); none for a finder.
+const std::vector<std::string>& batch_keys_of(const li_request& r) {
+  static const std::vector<std::string> none;
+  if (r.is_analytics()) return facet_of(r);
+  if (r.type == li_type::ad_accounts) return r.accounts;
+  if (r.type == li_type::campaigns || r.type == li_type::campaign_groups ||
+      r.type == li_type::creatives)
+    return r.ids;
+  return none;
 }
 
 /// The operation key of a group (see linkedin_plan.hpp).
@@ -332,6 +409,10 @@ std::string op_key(const std::string& token, const li_request& r, bool solo) {
   std::string k = token + '\x1f' + std::to_string(static_cast<int>(r.type));
   switch (r.type) {
   case li_type::ad_accounts:
+    // A retried read is planned alone: a merged BATCH_GET refused (400 /
+    // 403 / 404) for one request's keys fails only that one on its retry.
+    if (solo) k += "\x1fsolo\x1f" + r.key;
+    return k;
   case li_type::targeting_facets:
     return k;
   case li_type::analytics:
@@ -350,9 +431,11 @@ std::string op_key(const std::string& token, const li_request& r, bool solo) {
     if (solo && r.by_ids())
       k += "\x1f"
            "batch";
+    else if (solo) // a retried list: alone (a page may have been cut)
+      k += "\x1fsolo\x1f" + r.key;
     return k;
   default:
-    return k + '\x1f' + r.account;
+    return k + '\x1f' + r.account + (solo ? "\x1fsolo\x1f" + r.key : "");
   }
 }
 
@@ -445,14 +528,45 @@ plan make_li_plan(std::span<const queued_request> requests,
     } else {
       clusters.push_back(std::move(op.groups));
     }
+    // Chunks, in order: at most `cap` requests and at most max_batch_ids
+    // distinct keys (BATCH_GET ids, analytics facets) per call.
+    const std::size_t key_cap =
+        static_cast<std::size_t>(std::max(1, limits.max_batch_ids));
+    // Analytics also: at most max_analytics_elements estimated elements
+    // (distinct facets x days of the merged DAILY range).
     for (auto& cl : clusters) {
-      for (std::size_t i = 0; i < cl.size(); i += cap) {
-        std::vector<served_group> chunk;
-        for (std::size_t j = i; j < cl.size() && j < i + cap; ++j)
-          chunk.push_back(std::move(cl[j]));
-        out.calls.push_back(
-            build_call(op.token, std::move(chunk), version, limits));
+      std::vector<served_group> chunk;
+      std::set<std::string> keys;
+      day_number from = 0, to = 0;
+      for (auto& g : cl) {
+        const auto& r = *g.request;
+        const auto& gk = batch_keys_of(r);
+        std::size_t fresh = 0;
+        for (const auto& k : gk)
+          fresh += keys.count(k) ? 0 : 1;
+        bool too_many = false;
+        if (r.is_analytics() && !chunk.empty()) {
+          auto days = std::max(to, *r.end) - std::min(from, *r.start) + 1;
+          too_many = static_cast<std::int64_t>(keys.size() + fresh) * days >
+                     limits.max_analytics_elements;
+        }
+        if (!chunk.empty() && (chunk.size() >= cap ||
+                               keys.size() + fresh > key_cap || too_many)) {
+          out.calls.push_back(
+              build_call(op.token, std::move(chunk), version, limits, op.solo));
+          chunk.clear();
+          keys.clear();
+        }
+        if (r.is_analytics()) {
+          from = chunk.empty() ? *r.start : std::min(from, *r.start);
+          to = chunk.empty() ? *r.end : std::max(to, *r.end);
+        }
+        keys.insert(gk.begin(), gk.end());
+        chunk.push_back(std::move(g));
       }
+      if (!chunk.empty())
+        out.calls.push_back(
+            build_call(op.token, std::move(chunk), version, limits, op.solo));
     }
   }
   return out;
@@ -489,19 +603,7 @@ upstream_call make_li_naive_call(const queued_request& q,
     cx->family = r.family();
     cx->start = *r.start;
     cx->end = *r.end;
-    w.method = "FINDER";
-    w.resource = "adAnalytics";
-    w.path = "/rest/adAnalytics";
-    w.query = "q=analytics&pivot=" + r.pivot +
-              "&timeGranularity=" + r.granularity + "&" +
-              range_param(*r.start, *r.end);
-    if (r.family() == analytics_family::campaigns)
-      w.query += "&campaigns=" +
-                 restli_list(as_urns(r.campaign_ids, "sponsoredCampaign"));
-    else
-      w.query +=
-          "&accounts=" + restli_list(as_urns(r.accounts, "sponsoredAccount"));
-    w.query += "&" + fields_param(r.metrics);
+    w = own_analytics_wire(r);
   } else if (r.type == li_type::ad_accounts) {
     cx->kind = op_kind::batch_get;
     cx->keys = r.accounts;
@@ -518,18 +620,7 @@ upstream_call make_li_naive_call(const queued_request& q,
       // The request's own finder with its filters applied by LinkedIn.
       cx->kind = op_kind::naive_list;
       w = finder_wire(r.type, r.account, limits);
-      std::string filters;
-      if (r.type == li_type::creatives) {
-        if (!r.campaign_ids.empty())
-          filters += "&campaigns=" +
-                     restli_list(as_urns(r.campaign_ids, "sponsoredCampaign"));
-        if (!r.statuses.empty())
-          filters += "&intendedStatuses=" + restli_list(r.statuses);
-      } else if (!r.statuses.empty()) {
-        filters += "&search=(status:(values:" + restli_list(r.statuses) + "))";
-      }
-      auto amp = w.query.find('&');
-      w.query.insert(amp, filters);
+      add_filters(w, server_filters(r));
     }
   } else {
     cx->kind = op_kind::finder;

@@ -8,7 +8,9 @@
 #include <boost/json.hpp>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -37,6 +39,29 @@ request_outcome outcome_of(std::int64_t id, const verdict& v) {
   o.error_message = v.message;
   o.retry_after = v.retry_after;
   return o;
+}
+
+/// An integral JSON number that fits int64, else nothing (never throws:
+/// the answer is untrusted).
+std::optional<std::int64_t> int_of(const json::value* v) {
+  if (!v) return std::nullopt;
+  if (v->is_int64()) return v->as_int64();
+  if (v->is_uint64()) {
+    auto u = v->as_uint64();
+    if (u >
+        static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+      return std::nullopt;
+    return static_cast<std::int64_t>(u);
+  }
+  if (v->is_double()) {
+    double d = v->as_double();
+    // 2^63 is exactly representable; anything at or past it does not fit.
+    if (!std::isfinite(d) || d != std::trunc(d) || d >= 9223372036854775808.0 ||
+        d < -9223372036854775808.0)
+      return std::nullopt;
+    return static_cast<std::int64_t>(d);
+  }
+  return std::nullopt;
 }
 
 std::string str_of(const json::value* v) {
@@ -207,8 +232,24 @@ std::string form_of_lead(const json::object& lead) {
 }
 
 verdict finder_verdict(const li_request& r, const json::array& elements,
-                       bool truncated) {
+                       bool truncated, bool solo) {
   json::array items;
+  bool entity_by_ids = r.by_ids() && (r.type == li_type::campaigns ||
+                                      r.type == li_type::campaign_groups ||
+                                      r.type == li_type::creatives);
+  if (truncated && !entity_by_ids && r.type != li_type::targeting_facets) {
+    // A list (or a filter of one) from a cut page could be incomplete:
+    // never completed. Merged: retried alone with its own filters sent;
+    // alone: the list is longer than one page (adbatch does not page).
+    verdict v;
+    v.kind = solo ? outcome_kind::permanent : outcome_kind::transient;
+    v.code = "linkedin_page_truncated";
+    v.message = solo ? "the list has more objects than one finder page; "
+                       "adbatch does not page"
+                     : "the merged finder page was cut; retried alone with "
+                       "the request's own filters";
+    return v;
+  }
   auto field = [](const json::value& e, const char* name) -> std::string {
     return e.is_object() ? str_of(e.as_object().if_contains(name)) : "";
   };
@@ -308,7 +349,12 @@ std::optional<std::int64_t> micros_of(std::string_view s) {
     auto [q, ec2] = std::from_chars(f.data(), f.data() + f.size(), frac);
     if (ec2 != std::errc{} || q != f.data() + f.size()) return std::nullopt;
   }
-  return w * 1000000 + frac;
+  std::int64_t r = 0;
+  if (__builtin_mul_overflow(w, std::int64_t{1000000}, &r) ||
+      __builtin_add_overflow(r, w < 0 || whole.starts_with('-') ? -frac : frac,
+                             &r))
+    return std::nullopt;
+  return r;
 }
 
 std::string decimal_of(std::int64_t micros) {
@@ -323,12 +369,12 @@ std::optional<day_number> day_of(const json::value* d) {
   if (!d || !d->is_object()) return std::nullopt;
   const auto& o = d->as_object();
   auto num = [&](const char* k) -> std::optional<std::int64_t> {
-    auto* v = o.if_contains(k);
-    if (!v || !v->is_number()) return std::nullopt;
-    return v->to_number<std::int64_t>();
+    return int_of(o.if_contains(k));
   };
   auto y = num("year"), m = num("month"), dd = num("day");
   if (!y || !m || !dd) return std::nullopt;
+  if (*y < 1 || *y > 9999 || *m < 1 || *m > 12 || *dd < 1 || *dd > 31)
+    return std::nullopt;
   chr::year_month_day ymd{chr::year{static_cast<int>(*y)},
                           chr::month{static_cast<unsigned>(*m)},
                           chr::day{static_cast<unsigned>(*dd)}};
@@ -400,10 +446,24 @@ analytics_rows parse_rows(const json::array& elements) {
     for (const auto& [k, v] : o) {
       std::string name{k};
       if (name == "pivotValues" || name == "dateRange") continue;
+      std::optional<std::int64_t> x;
       if (v.is_string()) {
-        if (auto m = micros_of(v.as_string())) vals[name] += *m;
+        x = micros_of(v.as_string());
+        if (!x) continue; // a string that is not a decimal: not a metric
       } else if (v.is_number()) {
-        vals[name] += v.to_number<std::int64_t>();
+        x = int_of(&v);
+        if (!x) {
+          out.error = "an adAnalytics metric (" + name +
+                      ") is not an integer that fits 64 bits";
+          return out;
+        }
+      } else {
+        continue;
+      }
+      auto& slot = vals[name];
+      if (__builtin_add_overflow(slot, *x, &slot)) {
+        out.error = "an adAnalytics metric (" + name + ") overflows";
+        return out;
       }
     }
   }
@@ -603,7 +663,7 @@ split_result split_li_call(const upstream_call& call,
   if (!obj) {
     verdict v;
     v.kind = outcome_kind::transient;
-    v.code = "bad_response";
+    v.code = "linkedin_bad_response";
     v.message = "LinkedIn answered 200 with a body that is not a JSON object";
     all(v);
     return out;
@@ -612,18 +672,43 @@ split_result split_li_call(const upstream_call& call,
   const json::array empty;
   const auto* el = obj->if_contains("elements");
   const json::array& elements = el && el->is_array() ? el->as_array() : empty;
+  if (cx->kind != op_kind::batch_get && !(el && el->is_array())) {
+    verdict v;
+    v.kind = outcome_kind::transient;
+    v.code = "linkedin_bad_response";
+    v.message = "LinkedIn answered 200 without an elements array";
+    all(v);
+    return out;
+  }
   bool truncated = false;
   if (auto* p = obj->if_contains("paging"); p && p->is_object())
-    if (auto* t = p->as_object().if_contains("total"); t && t->is_number())
-      truncated = t->to_number<std::int64_t>() >
-                  static_cast<std::int64_t>(elements.size());
+    if (auto* t = p->as_object().if_contains("total"); t) {
+      auto total = int_of(t);
+      if (!total) {
+        verdict v;
+        v.kind = outcome_kind::transient;
+        v.code = "linkedin_bad_response";
+        v.message = "paging.total is not an integer";
+        all(v);
+        return out;
+      }
+      truncated = *total > static_cast<std::int64_t>(elements.size());
+    }
+  // Without a total, a full page may have been cut.
+  if (!truncated && cx->page_count > 0 &&
+      elements.size() >= static_cast<std::size_t>(cx->page_count)) {
+    const json::value* total = nullptr;
+    if (auto* p = obj->if_contains("paging"); p && p->is_object())
+      total = p->as_object().if_contains("total");
+    truncated = total == nullptr;
+  }
   std::optional<analytics_rows> rows;
   if (cx->kind == op_kind::analytics) {
     rows = parse_rows(elements);
     if (!rows->error.empty()) {
       verdict v;
       v.kind = outcome_kind::transient;
-      v.code = "bad_response";
+      v.code = "linkedin_bad_response";
       v.message = rows->error;
       all(v);
       return out;
@@ -637,7 +722,7 @@ split_result split_li_call(const upstream_call& call,
       v = batch_verdict(r, *obj);
       break;
     case op_kind::finder:
-      v = finder_verdict(r, elements, truncated);
+      v = finder_verdict(r, elements, truncated, cx->solo_list);
       break;
     case op_kind::naive_list:
     case op_kind::naive_analytics:

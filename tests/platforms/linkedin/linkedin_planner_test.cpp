@@ -382,11 +382,9 @@ TEST_CASE("linkedin splitter: a by-id read the finder page did not cover "
   auto sim = fresh_sim();
   auto s = adapter->split(p.calls[0], run(*sim, p.calls[0]).reply, ctx);
   REQUIRE(s.outcomes.size() == 3);
-  CHECK(s.outcomes[0].kind == outcome_kind::completed);
-  CHECK(json::parse(s.outcomes[0].result_json)
-            .at("campaigns")
-            .as_array()
-            .size() == 2);
+  // The list from a cut page is not completed partial.
+  CHECK(s.outcomes[0].kind == outcome_kind::transient);
+  CHECK(s.outcomes[0].error_code == "linkedin_page_truncated");
   CHECK(s.outcomes[1].kind == outcome_kind::completed);
   CHECK(s.outcomes[2].kind == outcome_kind::transient);
   CHECK(s.outcomes[2].error_code == "linkedin_page_truncated");
@@ -396,4 +394,160 @@ TEST_CASE("linkedin splitter: a by-id read the finder page did not cover "
   CHECK(header(p2.calls[0], "X-RestLi-Method") == "BATCH_GET");
   auto s2 = adapter->split(p2.calls[0], run(*sim, p2.calls[0]).reply, ctx);
   CHECK(s2.outcomes.at(0).kind == outcome_kind::completed);
+}
+
+TEST_CASE("linkedin splitter: an unreadable 200 answer is transient "
+          "linkedin_bad_response, never an exception",
+          "[unit][linkedin][splitter]") {
+  auto adapter = make_linkedin_adapter();
+  auto ctx = context();
+  std::vector<queued_request> an{req(1, 0, "get_analytics")};
+  auto pa = adapter->make_plan(an, ctx);
+  REQUIRE(pa.calls.size() == 1);
+  std::vector<queued_request> li{req(2, 0, "get_conversions")};
+  auto pl = adapter->make_plan(li, ctx);
+  REQUIRE(pl.calls.size() == 1);
+  auto element = [](const std::string& day, const std::string& metric) {
+    return R"({"elements":[{"pivotValues":["urn:li:sponsoredAccount:1","a","b"],)"
+           R"("dateRange":{"start":{"year":2026,"month":11,"day":)" +
+           day + R"(}},"impressions":)" + metric + "}]}";
+  };
+  const std::vector<std::pair<const upstream_call*, std::string>> bodies{
+      {&pa.calls[0], element("1.5", "1")},
+      {&pa.calls[0], element("1e300", "1")},
+      {&pa.calls[0], element("1", "2.5")},
+      {&pa.calls[0], element("1", "1e30")},
+      {&pa.calls[0], element("1", "18446744073709551615")},
+      {&pa.calls[0], R"({"paging":{"total":1e300},"elements":[]})"},
+      {&pa.calls[0], R"({"elements":{}})"},
+      {&pl.calls[0], R"({"paging":{"total":0.5},"elements":[]})"},
+      {&pl.calls[0], R"({"paging":{"total":"x"},"elements":[]})"},
+      {&pl.calls[0], R"({"paging":{"start":0}})"},
+  };
+  for (const auto& [c, body] : bodies) {
+    INFO(body);
+    split_result s;
+    REQUIRE_NOTHROW(s = adapter->split(*c, reply(200, body), ctx));
+    REQUIRE(s.outcomes.size() == 1);
+    CHECK(s.outcomes[0].kind == outcome_kind::transient);
+    CHECK(s.outcomes[0].error_code == "linkedin_bad_response");
+  }
+  // A readable answer still completes.
+  auto ok = adapter->split(
+      pl.calls[0], reply(200, R"({"paging":{"total":0},"elements":[]})"), ctx);
+  CHECK(ok.outcomes.at(0).kind == outcome_kind::completed);
+}
+
+TEST_CASE("linkedin planner: a merged get_ad_accounts BATCH_GET refused "
+          "whole is retried request by request, the bad one fails alone",
+          "[unit][linkedin][planner]") {
+  auto adapter = make_linkedin_adapter();
+  auto ctx = context();
+  auto a = accounts_of(0);
+  std::vector<queued_request> rs{
+      req(1, 0, "get_ad_accounts"),
+      req(2, 0, "get_ad_accounts",
+          {{"account_ids", json::array{json::value(std::to_string(a[1]))}}}),
+      req(3, 0, "get_ad_accounts",
+          {{"account_ids", json::array{json::value("999")}}})};
+  auto p = adapter->make_plan(rs, ctx);
+  REQUIRE(p.calls.size() == 1);
+  auto bad = reply(
+      400,
+      R"({"status":400,"code":"ILLEGAL_ARGUMENT","message":"Invalid key 999"})");
+  auto s = adapter->split(p.calls[0], bad, ctx);
+  REQUIRE(s.outcomes.size() == 3);
+  for (const auto& o : s.outcomes)
+    CHECK(o.kind == outcome_kind::transient);
+  for (auto& q : rs)
+    q.attempts = 2;
+  auto p2 = adapter->make_plan(rs, ctx);
+  REQUIRE(p2.calls.size() == 3);
+  CHECK(cost_of(p2) == linkedin_minimum_cost(rs, ctx));
+  auto sim = fresh_sim();
+  for (const auto& c : p2.calls) {
+    REQUIRE(c.serves.size() == 1);
+    if (c.serves[0] == 3) {
+      auto f = adapter->split(c, bad, ctx);
+      CHECK(f.outcomes.at(0).kind == outcome_kind::permanent);
+      CHECK(f.outcomes.at(0).error_code == "linkedin_ILLEGAL_ARGUMENT");
+    } else {
+      auto ok = adapter->split(c, run(*sim, c).reply, ctx);
+      CHECK(ok.outcomes.at(0).kind == outcome_kind::completed);
+    }
+  }
+  // Retried and fresh requests: the fresh ones still share one BATCH_GET.
+  rs.push_back(
+      req(4, 0, "get_ad_accounts",
+          {{"account_ids", json::array{json::value(std::to_string(a[2]))}}}));
+  rs.push_back(
+      req(5, 0, "get_ad_accounts",
+          {{"account_ids", json::array{json::value(std::to_string(a[0]))}}}));
+  auto p3 = adapter->make_plan(rs, ctx);
+  CHECK(p3.calls.size() == 4);
+  CHECK(cost_of(p3) == linkedin_minimum_cost(rs, ctx));
+}
+
+TEST_CASE("linkedin splitter: a list from a cut finder page never completes; "
+          "retried alone with its own filters",
+          "[unit][linkedin][splitter]") {
+  linkedin::li_limits small;
+  small.page_count = 2; // pages of 2 of the account's 6 campaigns
+  auto adapter = make_linkedin_adapter(small);
+  auto ctx = context();
+  std::vector<queued_request> rs{
+      req(1, 0, "get_campaigns"),
+      req(2, 0, "get_campaigns", {{"status", "ACTIVE"}}),
+      req(3, 0, "get_creatives", {{"status", "PAUSED"}}),
+      req(4, 0, "get_conversions")};
+  auto p = adapter->make_plan(rs, ctx);
+  auto sim = fresh_sim();
+  std::size_t served = 0;
+  for (const auto& c : p.calls) {
+    auto s = adapter->split(c, run(*sim, c).reply, ctx);
+    for (const auto& o : s.outcomes) {
+      ++served;
+      INFO("request " << o.request_id << " " << o.result_json);
+      if (o.kind == outcome_kind::completed) {
+        // Only a list the page held whole may complete.
+        const auto& q = rs.at(static_cast<std::size_t>(o.request_id - 1));
+        auto big = make_linkedin_adapter();
+        auto lone = big->naive_call(q, ctx);
+        auto whole = big->split(lone, run(*sim, lone).reply, ctx);
+        CHECK(o.result_json == whole.outcomes.at(0).result_json);
+      } else {
+        CHECK(o.kind == outcome_kind::transient);
+        CHECK(o.error_code == "linkedin_page_truncated");
+      }
+    }
+  }
+  CHECK(served == rs.size());
+  // Retried: each alone, its filter sent to LinkedIn.
+  for (auto& q : rs)
+    q.attempts = 2;
+  auto p2 = adapter->make_plan(rs, ctx);
+  REQUIRE(p2.calls.size() == 4);
+  CHECK(cost_of(p2) == linkedin_minimum_cost(rs, ctx, small));
+  for (const auto& c : p2.calls) {
+    REQUIRE(c.serves.size() == 1);
+    if (c.serves[0] == 2)
+      CHECK(c.target.find("search=(status:(values:List(ACTIVE)))") !=
+            std::string::npos);
+    if (c.serves[0] == 3)
+      CHECK(c.target.find("intendedStatuses=List(PAUSED)") !=
+            std::string::npos);
+    // Alone and still cut: its own permanent failure, never partial.
+    auto s = adapter->split(c, run(*sim, c).reply, ctx);
+    for (const auto& o : s.outcomes)
+      if (o.kind != outcome_kind::completed) {
+        CHECK(o.kind == outcome_kind::permanent);
+        CHECK(o.error_code == "linkedin_page_truncated");
+      }
+  }
+  // With LinkedIn's page of 1,000 the same retried requests complete.
+  auto big = make_linkedin_adapter();
+  auto p3 = big->make_plan(rs, ctx);
+  for (const auto& c : p3.calls)
+    for (const auto& o : big->split(c, run(*sim, c).reply, ctx).outcomes)
+      CHECK(o.kind == outcome_kind::completed);
 }

@@ -184,3 +184,118 @@ TEST_CASE("linkedin merged plans retry only the keys a partial BATCH_GET "
   CHECK(done + retry == 4);
   CHECK(s.units_spent == 1);
 }
+
+TEST_CASE("linkedin calls never exceed max_batch_ids keys or facets, "
+          "whatever max_batch_size allows; the minimum counts the same",
+          "[unit][linkedin][property]") {
+  linkedin::li_limits small;
+  small.max_batch_ids = 4;
+  auto adapter = make_linkedin_adapter(small);
+  request_generator gen(23);
+  for (int round = 0; round < 200; ++round) {
+    auto ctx = context(100000);
+    auto rs = gen.set(1 + round % 80, 0.1, round % 3 == 0 ? 3 : 1);
+    INFO("round " << round << " requests " << rs.size());
+    auto p = adapter->make_plan(rs, ctx);
+    CHECK(cost_of(p) == linkedin_minimum_cost(rs, ctx, small));
+    std::multiset<std::int64_t> served;
+    for (const auto& c : p.calls) {
+      auto cx =
+          std::dynamic_pointer_cast<const linkedin::li_call_context>(c.context);
+      REQUIRE(cx);
+      std::set<std::string> facets;
+      for (const auto& g : cx->groups)
+        if (g.request->is_analytics())
+          for (const auto& f :
+               g.request->family() == linkedin::analytics_family::campaigns
+                   ? g.request->campaign_ids
+                   : g.request->accounts)
+            facets.insert(f);
+      // A lone request may name more than the limit; a merged call never.
+      if (cx->groups.size() > 1) {
+        CHECK(cx->keys.size() <= 4u);
+        CHECK(facets.size() <= 4u);
+      }
+      served.insert(c.serves.begin(), c.serves.end());
+    }
+    for (const auto& o : p.rejected)
+      served.insert(o.request_id);
+    for (const auto& q : rs)
+      CHECK(served.count(q.id) == 1);
+  }
+}
+
+TEST_CASE("linkedin merged adAnalytics calls stay within the element limit "
+          "(facets x days); a request alone over it asks at its own "
+          "granularity",
+          "[unit][linkedin][property]") {
+  linkedin::li_limits small;
+  small.max_analytics_elements = 100;
+  auto adapter = make_linkedin_adapter(small);
+  auto ctx = context();
+  auto a = accounts_of(0);
+  auto one = [&](std::int64_t id, std::int64_t acct, const char* from,
+                 const char* to, const char* g) {
+    return req(id, 0, "get_analytics",
+               {{"account_ids", json::array{json::value(std::to_string(acct))}},
+                {"pivot", "ACCOUNT"},
+                {"start_date", from},
+                {"end_date", to},
+                {"time_granularity", g}});
+  };
+  // 1 x 60 days each; merged 2 x 60 = 120 > 100: two calls.
+  std::vector<queued_request> rs{
+      one(1, a[0], "2026-08-01", "2026-09-29", "DAILY"),
+      one(2, a[1], "2026-08-01", "2026-09-29", "DAILY")};
+  auto p = adapter->make_plan(rs, ctx);
+  CHECK(p.calls.size() == 2);
+  CHECK(cost_of(p) == linkedin_minimum_cost(rs, ctx, small));
+  // Alone, 2 accounts x 90 days DAILY is over: asked ALL, as its own call.
+  auto tot =
+      req(3, 0, "get_analytics",
+          {{"account_ids", json::array{json::value(std::to_string(a[0])),
+                                       json::value(std::to_string(a[1]))}},
+           {"pivot", "ACCOUNT"},
+           {"start_date", "2026-06-01"},
+           {"end_date", "2026-08-29"},
+           {"time_granularity", "ALL"}});
+  std::vector<queued_request> alone{tot};
+  auto pa = adapter->make_plan(alone, ctx);
+  REQUIRE(pa.calls.size() == 1);
+  CHECK(pa.calls[0].target.find("timeGranularity=ALL") != std::string::npos);
+  auto sim = fresh_sim();
+  auto s = adapter->split(pa.calls[0], run(*sim, pa.calls[0]).reply, ctx);
+  auto lone = adapter->naive_call(tot, ctx);
+  auto ls = adapter->split(lone, run(*sim, lone).reply, ctx);
+  REQUIRE(s.outcomes.size() == 1);
+  CHECK(s.outcomes[0].kind == outcome_kind::completed);
+  CHECK(s.outcomes[0].result_json == ls.outcomes.at(0).result_json);
+
+  // Random sets: merged analytics calls never pass the estimate; the
+  // minimum counts the same calls.
+  request_generator gen(31);
+  for (int round = 0; round < 200; ++round) {
+    auto rctx = context(round % 2 ? 50 : 100000);
+    auto set = gen.set(1 + round % 80, 0.1, round % 3 == 0 ? 3 : 1);
+    INFO("round " << round);
+    auto rp = adapter->make_plan(set, rctx);
+    CHECK(cost_of(rp) == linkedin_minimum_cost(set, rctx, small));
+    for (const auto& c : rp.calls) {
+      auto cx =
+          std::dynamic_pointer_cast<const linkedin::li_call_context>(c.context);
+      REQUIRE(cx);
+      if (cx->kind != linkedin::op_kind::analytics || cx->groups.size() < 2)
+        continue;
+      std::set<std::string> facets;
+      for (const auto& g : cx->groups)
+        for (const auto& f :
+             g.request->family() == linkedin::analytics_family::campaigns
+                 ? g.request->campaign_ids
+                 : g.request->accounts)
+          facets.insert(f);
+      CHECK(static_cast<std::int64_t>(facets.size()) *
+                (cx->end - cx->start + 1) <=
+            100);
+    }
+  }
+}
