@@ -1024,7 +1024,12 @@ private:
     o["id"] = std::stoll(j.id);
     o["id_str"] = j.id;
     o["status"] = done ? "SUCCESS" : "PROCESSING";
-    o["url"] = done ? json::value("https://ton.twimg.com/advertiser-api-async-analytics/"
+    // Real X names a file on ton.twimg.com; the simulator serves the file
+    // itself, at the address its clients use (public_base_url) when known.
+    const std::string files_host =
+      opts_.public_base_url.empty() ? std::string{"https://ton.twimg.com"}
+                                    : opts_.public_base_url;
+    o["url"] = done ? json::value(files_host + "/advertiser-api-async-analytics/"
                                   + j.file)
                     : json::value(nullptr);
     o["granularity"] = j.granularity;
