@@ -74,48 +74,13 @@ TEST_CASE("pipeline faults: a partial LinkedIn BATCH_GET retries only the "
 TEST_CASE("pipeline faults: LinkedIn 5xx retries with backoff and then "
           "completes",
           "[pipeline][pg][faults][linkedin]") {
-  fault_fixture fx{pl::platform_id::linkedin, false};
-  sim::fault_profile down;
-  down.error_rate = 1.0;
-  fx.faults(down);
-  auto first = fx.flush();
-  CHECK(first.success == 0);
-  CHECK(first.retrying == first.processed);
-  for (auto& [id, st] : fx.rows()) {
-    CHECK(st.status == "pending");
-    CHECK(st.attempts == 1);
-  }
-  fx.faults({});
-  fx.drain();
-  for (auto& [id, st] : fx.rows()) {
-    INFO("request " << id << " " << st.type);
-    CHECK(st.status == "completed");
-    CHECK(st.attempts == 2);
-  }
+  check_transient_retries_then_completes(pl::platform_id::linkedin, false);
 }
 
 TEST_CASE("pipeline faults: LinkedIn 429s come back without spending an "
           "attempt",
           "[pipeline][pg][faults][linkedin]") {
-  fault_fixture fx{pl::platform_id::linkedin, false};
-  sim::fault_profile storm;
-  storm.throttle_storm = true;
-  fx.faults(storm);
-  auto first = fx.flush();
-  CHECK(first.success == 0);
-  CHECK(first.deferred == first.processed);
-  for (auto& [id, st] : fx.rows()) {
-    CHECK(st.status == "pending");
-    CHECK(st.attempts == 0);
-  }
-  // LinkedIn's daily quota resets at midnight UTC: make them due now.
-  fx.make_due();
-  fx.faults({});
-  fx.drain();
-  for (auto& [id, st] : fx.rows()) {
-    CHECK(st.status == "completed");
-    CHECK(st.attempts == 1);
-  }
+  check_throttles_spend_no_attempt(pl::platform_id::linkedin, false);
 }
 
 TEST_CASE("pipeline faults: a LinkedIn permanent error fails at once",

@@ -341,4 +341,48 @@ void fault_fixture::make_due() {
   db.exec("UPDATE adbatch.batch_request_queue SET next_attempt_at = now()");
 }
 
+void check_transient_retries_then_completes(pl::platform_id p, bool writes) {
+  fault_fixture fx{p, writes};
+  sim::fault_profile down;
+  down.error_rate = 1.0;
+  fx.faults(down);
+  auto first = fx.flush();
+  CHECK(first.success == 0);
+  CHECK(first.retrying == first.processed);
+  for (auto& [id, st] : fx.rows()) {
+    CHECK(st.status == "pending");
+    CHECK(st.attempts == 1);
+  }
+  fx.faults({});
+  fx.drain();
+  for (auto& [id, st] : fx.rows()) {
+    INFO("request " << id << " " << st.type);
+    CHECK(st.status == "completed");
+    CHECK(st.attempts == 2);
+  }
+}
+
+void check_throttles_spend_no_attempt(pl::platform_id p, bool writes) {
+  fault_fixture fx{p, writes};
+  sim::fault_profile storm;
+  storm.throttle_storm = true;
+  fx.faults(storm);
+  auto first = fx.flush();
+  CHECK(first.success == 0);
+  CHECK(first.deferred == first.processed);
+  for (auto& [id, st] : fx.rows()) {
+    CHECK(st.status == "pending");
+    CHECK(st.attempts == 0);
+  }
+  // The throttle said "come back later" (the platform's signal: minutes or
+  // the next quota window): make them due now, and the storm is over.
+  fx.make_due();
+  fx.faults({});
+  fx.drain();
+  for (auto& [id, st] : fx.rows()) {
+    CHECK(st.status == "completed");
+    CHECK(st.attempts == 1);
+  }
+}
+
 } // namespace adbatch::test

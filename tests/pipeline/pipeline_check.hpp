@@ -120,4 +120,14 @@ struct fault_fixture {
   void make_due();
 };
 
+/// The shared fault checks, on a fault_fixture of platform p (with writes
+/// in its workload or not):
+/// - every call answers 5xx: every request retries (one attempt spent), then
+///   completes on its second attempt once the platform is back;
+void check_transient_retries_then_completes(platforms::platform_id p,
+                                            bool writes);
+/// - every call is throttled: every request comes back without spending an
+///   attempt, then completes on its first.
+void check_throttles_spend_no_attempt(platforms::platform_id p, bool writes);
+
 } // namespace adbatch::test

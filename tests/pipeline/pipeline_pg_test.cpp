@@ -88,49 +88,13 @@ TEST_CASE("pipeline faults: a partial Batch API failure retries only the "
 
 TEST_CASE("pipeline faults: a 5xx retries with backoff and then completes",
           "[pipeline][pg][faults]") {
-  fault_fixture fx{pl::platform_id::google, false};
-  sim::fault_profile down;
-  down.error_rate = 1.0;
-  fx.faults(down);
-  auto first = fx.flush();
-  CHECK(first.success == 0);
-  CHECK(first.retrying == first.processed);
-  for (auto& [id, st] : fx.rows()) {
-    CHECK(st.status == "pending");
-    CHECK(st.attempts == 1);
-  }
-  fx.faults({});
-  fx.drain();
-  for (auto& [id, st] : fx.rows()) {
-    INFO("request " << id << " " << st.type);
-    CHECK(st.status == "completed");
-    CHECK(st.attempts == 2);
-  }
+  check_transient_retries_then_completes(pl::platform_id::google, false);
 }
 
 TEST_CASE("pipeline faults: throttled requests come back without spending "
           "an attempt",
           "[pipeline][pg][faults]") {
-  fault_fixture fx{pl::platform_id::meta, false};
-  sim::fault_profile storm;
-  storm.throttle_storm = true;
-  fx.faults(storm);
-  auto first = fx.flush();
-  CHECK(first.success == 0);
-  CHECK(first.deferred == first.processed);
-  for (auto& [id, st] : fx.rows()) {
-    CHECK(st.status == "pending");
-    CHECK(st.attempts == 0);
-  }
-  // The throttle said "come back later" (Graph's estimate, minutes): make
-  // them due now instead of waiting, then the storm is over.
-  fx.make_due();
-  fx.faults({});
-  fx.drain();
-  for (auto& [id, st] : fx.rows()) {
-    CHECK(st.status == "completed");
-    CHECK(st.attempts == 1);
-  }
+  check_throttles_spend_no_attempt(pl::platform_id::meta, false);
 }
 
 TEST_CASE("pipeline faults: a Google write that timed out ends ambiguous and "

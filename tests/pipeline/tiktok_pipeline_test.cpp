@@ -86,47 +86,13 @@ TEST_CASE("pipeline faults: a partial TikTok event upload retries only the "
 TEST_CASE("pipeline faults: a TikTok server error (code 50000) retries with "
           "backoff and then completes",
           "[pipeline][pg][faults][tiktok]") {
-  fault_fixture fx{pl::platform_id::tiktok, true};
-  sim::fault_profile down;
-  down.error_rate = 1.0;
-  fx.faults(down);
-  auto first = fx.flush();
-  CHECK(first.success == 0);
-  CHECK(first.retrying == first.processed);
-  for (auto& [id, st] : fx.rows()) {
-    CHECK(st.status == "pending");
-    CHECK(st.attempts == 1);
-  }
-  fx.faults({});
-  fx.drain();
-  for (auto& [id, st] : fx.rows()) {
-    INFO("request " << id << " " << st.type);
-    CHECK(st.status == "completed");
-    CHECK(st.attempts == 2);
-  }
+  check_transient_retries_then_completes(pl::platform_id::tiktok, true);
 }
 
 TEST_CASE("pipeline faults: TikTok throttles (code 40100) come back without "
           "spending an attempt",
           "[pipeline][pg][faults][tiktok]") {
-  fault_fixture fx{pl::platform_id::tiktok, true};
-  sim::fault_profile storm;
-  storm.throttle_storm = true;
-  fx.faults(storm);
-  auto first = fx.flush();
-  CHECK(first.success == 0);
-  CHECK(first.deferred == first.processed);
-  for (auto& [id, st] : fx.rows()) {
-    CHECK(st.status == "pending");
-    CHECK(st.attempts == 0);
-  }
-  fx.make_due();
-  fx.faults({});
-  fx.drain();
-  for (auto& [id, st] : fx.rows()) {
-    CHECK(st.status == "completed");
-    CHECK(st.attempts == 1);
-  }
+  check_throttles_spend_no_attempt(pl::platform_id::tiktok, true);
 }
 
 TEST_CASE("pipeline faults: a TikTok permanent error (code 40001) fails at "

@@ -82,47 +82,13 @@ TEST_CASE(
 
 TEST_CASE("pipeline x faults: a 5xx retries with backoff and then completes",
           "[pipeline][pg][faults][twitter]") {
-  fault_fixture fx{pl::platform_id::twitter, false};
-  sim::fault_profile down;
-  down.error_rate = 1.0;
-  fx.faults(down);
-  auto first = fx.flush();
-  CHECK(first.success == 0);
-  CHECK(first.retrying == first.processed);
-  for (auto& [id, st] : fx.rows()) {
-    CHECK(st.status == "pending");
-    CHECK(st.attempts == 1);
-  }
-  fx.faults({});
-  fx.drain();
-  for (auto& [id, st] : fx.rows()) {
-    INFO("request " << id << " " << st.type);
-    CHECK(st.status == "completed");
-    CHECK(st.attempts == 2);
-  }
+  check_transient_retries_then_completes(pl::platform_id::twitter, false);
 }
 
 TEST_CASE("pipeline x faults: throttled requests come back without spending an "
           "attempt",
           "[pipeline][pg][faults][twitter]") {
-  fault_fixture fx{pl::platform_id::twitter, false};
-  sim::fault_profile storm;
-  storm.throttle_storm = true;
-  fx.faults(storm);
-  auto first = fx.flush();
-  CHECK(first.success == 0);
-  CHECK(first.deferred == first.processed);
-  for (auto& [id, st] : fx.rows()) {
-    CHECK(st.status == "pending");
-    CHECK(st.attempts == 0);
-  }
-  fx.make_due();
-  fx.faults({});
-  fx.drain();
-  for (auto& [id, st] : fx.rows()) {
-    CHECK(st.status == "completed");
-    CHECK(st.attempts == 1);
-  }
+  check_throttles_spend_no_attempt(pl::platform_id::twitter, false);
 }
 
 // -- get_async_stats across flushes
